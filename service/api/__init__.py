@@ -1,0 +1,1 @@
+"""The HTTP layer: validates requests, calls the engine runner, shapes responses."""

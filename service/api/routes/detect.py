@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ..deps import RunnerDep, SettingsDep, enforce_text_limit
+from ..schemas import ERROR_RESPONSES, DetectRequest, DetectResponse
+
+router = APIRouter(prefix="/v1", tags=["languages"])
+
+
+@router.post("/detect", response_model=DetectResponse, responses=ERROR_RESPONSES)
+async def detect(body: DetectRequest, runner: RunnerDep, settings: SettingsDep) -> DetectResponse:
+    """Detect the language of a text (answers while the models are still loading)."""
+    enforce_text_limit(body.text, settings)
+    [detection] = await runner.detect([body.text])
+    return DetectResponse(language=detection.language, confidence=detection.confidence)

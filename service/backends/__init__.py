@@ -1,0 +1,31 @@
+"""Model backends: one interface (`Backend`), three implementations, chosen by a model spec."""
+
+from __future__ import annotations
+
+from ..model_store import resolve_gguf
+from ..settings import Settings
+from .base import Backend, ChatMessage, Generation, GenerationRequest
+from .spec import ModelSpec
+
+__all__ = ["Backend", "ChatMessage", "Generation", "GenerationRequest", "ModelSpec", "load_backend"]
+
+
+def load_backend(spec: ModelSpec, settings: Settings) -> Backend:
+    """Load the model that `spec` names; raises ModelNotAvailable when it is missing."""
+    if spec.kind == "llama-cpp":
+        from .llama_cpp import LlamaCppBackend
+
+        return LlamaCppBackend(
+            resolve_gguf(spec.location, settings.model_dir),
+            name=spec.location,
+            context_tokens=settings.context_tokens,
+            threads=settings.inference_threads,
+        )
+    options = {"device": settings.device, "dtype": settings.dtype, "offline": settings.offline}
+    if spec.kind == "hf-causal":
+        from .transformers_causal import TransformersCausalBackend
+
+        return TransformersCausalBackend(spec, **options)
+    from .transformers_seq2seq import TransformersSeq2SeqBackend
+
+    return TransformersSeq2SeqBackend(spec, **options)

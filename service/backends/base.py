@@ -1,0 +1,58 @@
+"""The one interface every model backend implements, and the values that cross it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One generation. Chat models read `messages`; seq2seq models read `text` alone,
+    with `source` and `target` selecting the language pair where the model needs one."""
+
+    messages: tuple[ChatMessage, ...]
+    text: str
+    source: str
+    target: str
+    max_new_tokens: int
+
+
+@dataclass(frozen=True)
+class Generation:
+    text: str
+    hit_token_limit: bool
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class Backend(Protocol):
+    """A loaded model that turns a batch of requests into a batch of generations."""
+
+    @property
+    def name(self) -> str:
+        """What the response's route reports as the model."""
+        ...
+
+    @property
+    def follows_instructions(self) -> bool:
+        """True for chat models, which can summarize from and into many languages."""
+        ...
+
+    @property
+    def context_tokens(self) -> int:
+        """How many tokens fit in one prompt plus its generation."""
+        ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]: ...
+
+    def close(self) -> None: ...

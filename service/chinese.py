@@ -1,0 +1,61 @@
+"""Chinese script handling with OpenCC, and spotting English words left in Chinese text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import opencc
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
+_MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
+_ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return str(_converter("t2s").convert(text))
+
+
+def to_traditional(text: str) -> str:
+    return str(_converter("s2t").convert(text))
+
+
+def script_variant_counts(text: str) -> tuple[int, int]:
+    """How many distinct Han characters are Simplified-only and Traditional-only."""
+    chars = sorted(set(_HAN.findall(text)))
+    if not chars:
+        return 0, 0
+    simplified = to_simplified("\n".join(chars)).split("\n")
+    traditional = to_traditional("\n".join(chars)).split("\n")
+    traditional_only = sum(a != b for a, b in zip(chars, simplified, strict=False))
+    simplified_only = sum(a != b for a, b in zip(chars, traditional, strict=False))
+    return simplified_only, traditional_only
+
+
+def stray_english_words(chinese: str, source: str) -> list[str]:
+    """Latin-script words in a Chinese text that are neither acronyms nor names from the source.
+
+    A name is a capitalised word that the source also writes capitalised mid-sentence,
+    which tells "Trump" (allowed) from "tariffs" (to be translated).
+    """
+    names = _names_in(source)
+    stray: list[str] = []
+    for word in _LATIN_WORD.findall(_DOTTED_ACRONYM.sub(" ", chinese)):
+        word = re.sub(r"['’]s$", "", word)
+        if len(word) == 1 or _ACRONYM.match(word) or word in names or word in stray:
+            continue
+        stray.append(word)
+    return stray
+
+
+def _names_in(source: str) -> set[str]:
+    if _HAN.search(source):  # a Chinese source's own Latin words (names, brands) may stay
+        return set(_LATIN_WORD.findall(source))
+    return set(_MID_SENTENCE_CAPITALISED.findall(source))

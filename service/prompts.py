@@ -1,0 +1,47 @@
+"""Prompt templates, kept as files in `prompts/`: `<task>.<language>.txt`.
+
+A file holds the system message, a line `---`, then the user message. Placeholders are
+`{name}` fields filled by the stage that uses the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .backends import ChatMessage
+from .errors import LingosumError
+
+REQUIRED = ("summarize.en", "summarize.zh", "translate.en", "translate.zh", "translate_terms.zh")
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    system: str
+    user: str
+
+    def render(self, **fields: object) -> tuple[ChatMessage, ...]:
+        return (
+            ChatMessage("system", self.system.format(**fields)),
+            ChatMessage("user", self.user.format(**fields)),
+        )
+
+
+class PromptBook:
+    def __init__(self, folder: Path) -> None:
+        self._templates = {name: _read(folder / f"{name}.txt") for name in REQUIRED}
+
+    def get(self, task: str, language: str) -> PromptTemplate:
+        """The template for `task` writing `language` (any Chinese variant reads `.zh`)."""
+        return self._templates[f"{task}.{language.split('-')[0]}"]
+
+
+def _read(path: Path) -> PromptTemplate:
+    if not path.is_file():
+        raise LingosumError("prompt_missing", f"Prompt template {path} is missing.", status=500)
+    system, separator, user = path.read_text(encoding="utf-8").partition("\n---\n")
+    if not separator:
+        raise LingosumError(
+            "prompt_invalid", f"{path} needs a line '---' between system and user text.", 500
+        )
+    return PromptTemplate(system.strip(), user.strip())

@@ -1,0 +1,70 @@
+"""All of lingosum's settings, read once from `LINGOSUM_*` environment variables or CLI flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def _default_model_dir() -> Path:
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "lingosum" / "models"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Each field `x_y` is `LINGOSUM_X_Y` and `--x-y` on the CLI."""
+
+    model_config = SettingsConfigDict(env_prefix="LINGOSUM_", frozen=True, extra="forbid")
+
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(8000, description="Port the HTTP server listens on.")
+
+    summarizer_model: str = Field(
+        DEFAULT_MODEL,
+        description="Model spec for the summarize stage: an embedded model name, "
+        "'llama-cpp:/path/model.gguf', 'hf-causal:ID[@REV]' or 'hf-seq2seq:ID[@REV]'.",
+    )
+    translator_model: str = Field(
+        DEFAULT_MODEL, description="Model spec for the translate stages (same forms)."
+    )
+    model_dir: Path = Field(
+        default_factory=_default_model_dir,
+        description="Cache folder that `lingosum models pull` fills and the service loads from.",
+    )
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt templates folder.")
+
+    threads: int = Field(
+        0, ge=0, description="CPU threads for model inference; 0 means all available cores."
+    )
+    context_tokens: int = Field(4096, ge=512, description="Context window for llama.cpp models.")
+    device: str = Field("auto", description="transformers device: auto, cpu, cuda, cuda:N or mps.")
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        "auto", description="transformers dtype; auto picks bfloat16 on GPU, float32 on CPU."
+    )
+    offline: bool = Field(
+        True, description="Never reach the Hugging Face hub; load only local or cached files."
+    )
+
+    zh_route: Literal["translate", "direct"] = Field(
+        "translate",
+        description="Chinese sources: summarize in Chinese then translate into English "
+        "('translate'), or summarize directly into each language ('direct').",
+    )
+    max_text_chars: int = Field(
+        60_000, ge=1, description="Largest article accepted, in characters; larger gets 413."
+    )
+    max_pending_requests: int = Field(
+        16, ge=1, description="Requests that may wait for the models; more get 429."
+    )
+    warmup: bool = Field(True, description="Run one short generation per model at start-up.")
+
+    @property
+    def inference_threads(self) -> int:
+        return self.threads or (os.cpu_count() or 1)

@@ -1,0 +1,1 @@
+"""The pipeline's stages, each working on batches: detect, summarize, translate, finalize."""

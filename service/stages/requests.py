@@ -1,0 +1,62 @@
+"""Building model requests the same way for every stage, and refusing what cannot fit."""
+
+from __future__ import annotations
+
+import re
+
+from ..backends import Backend, GenerationRequest
+from ..errors import LingosumError
+from ..languages import KNOWN_LANGUAGES
+from ..prompts import PromptBook
+
+_TEMPLATE_OVERHEAD_TOKENS = 256
+_PREAMBLE = re.compile(
+    r"^\s*(?:\*\*)?(?:summary|translation|english summary|chinese summary|摘要|翻译|译文|总结)"
+    r"(?:\*\*)?\s*[:：]\s*",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.MULTILINE)
+
+
+def language_name(code: str) -> str:
+    return KNOWN_LANGUAGES[code].name if code in KNOWN_LANGUAGES else code
+
+
+def build_request(
+    backend: Backend,
+    prompts: PromptBook,
+    task: str,
+    *,
+    text: str,
+    source: str,
+    target: str,
+    max_new_tokens: int,
+    **fields: object,
+) -> GenerationRequest:
+    """A request for `backend`: chat messages from the task's template, plus the bare text."""
+    needed = backend.count_tokens(text) + _TEMPLATE_OVERHEAD_TOKENS + max_new_tokens
+    if needed > backend.context_tokens:
+        raise LingosumError(
+            "text_too_long",
+            f"The text needs about {needed} tokens for {task}, more than the "
+            f"{backend.context_tokens}-token context of {backend.name}.",
+            status=413,
+        )
+    messages = (
+        prompts.get(task, target).render(
+            text=text, source_name=language_name(source), **fields
+        )
+        if backend.follows_instructions
+        else ()
+    )
+    return GenerationRequest(messages, text, source, target, max_new_tokens)
+
+
+def clean_output(text: str) -> str:
+    """Strip what models wrap around an answer: a 'Summary:' label, bullets, quotes, blank lines."""
+    text = _PREAMBLE.sub("", text.strip())
+    text = _BULLET.sub("", text)
+    text = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    if len(text) > 1 and text[0] in "\"“「" and text[-1] in "\"”」":
+        text = text[1:-1].strip()
+    return text

@@ -1,0 +1,49 @@
+"""The translate stage: whole texts, and single terms when a Chinese summary needs repair."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..backends import Backend, Generation, GenerationRequest
+from ..prompts import PromptBook
+from .requests import build_request, clean_output
+
+_TERM_TOKENS = 24
+
+
+@dataclass(frozen=True)
+class TranslateItem:
+    text: str
+    source: str
+    target: str
+
+
+class Translator:
+    def __init__(self, backend: Backend, prompts: PromptBook) -> None:
+        self.backend = backend
+        self._prompts = prompts
+
+    def run(self, items: Sequence[TranslateItem]) -> list[Generation]:
+        return self.backend.generate([self._request(item) for item in items])
+
+    def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[str]:
+        """Chinese renderings of English terms, each given with the sentence it stands in."""
+        if not self.backend.follows_instructions:
+            items = [TranslateItem(term, "en", "zh-Hans") for term, _ in terms]
+            return [clean_output(g.text) for g in self.run(items)]
+        requests = [
+            build_request(
+                self.backend, self._prompts, "translate_terms", text=term, source="en",
+                target="zh-Hans", max_new_tokens=_TERM_TOKENS, context=context,
+            )
+            for term, context in terms
+        ]
+        return [clean_output(g.text) for g in self.backend.generate(requests)]
+
+    def _request(self, item: TranslateItem) -> GenerationRequest:
+        budget = 2 * self.backend.count_tokens(item.text) + 64
+        return build_request(
+            self.backend, self._prompts, "translate", text=item.text, source=item.source,
+            target=item.target, max_new_tokens=budget,
+        )
