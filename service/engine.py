@@ -13,9 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .backends import (
-    Backend, ChatMessage, Generation, GenerationRequest, ModelSpec, load_backend,
-)
+from .backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
 from .errors import LingosumError
 from .languages import is_chinese
 from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
@@ -23,6 +21,7 @@ from .prompts import PromptBook
 from .settings import Settings
 from .stages.detect import Detection, LanguageDetector
 from .stages.finalize import Finalized, FinalizeItem, Finalizer
+from .stages.requests import StageOutput
 from .stages.summarize import Length, SummarizeItem, Summarizer
 from .stages.translate import TranslateItem, Translator
 
@@ -94,6 +93,7 @@ class Engine:
         return self._summarizer is not None
 
     def start(self) -> None:
+        self.detector.detect(["Loading the language profiles."])
         summarizer_backend, translator_backend = self._given
         if summarizer_backend is None:
             summarizer_backend = load_backend(
@@ -165,7 +165,7 @@ class Engine:
     ) -> None:
         try:
             with _timed() as elapsed:
-                generations = self._call(step, group, summarizer, translator)
+                outputs = self._call(step, group, summarizer, translator)
         except LingosumError as error:
             if len(group) == 1:
                 group[0].error = error
@@ -174,8 +174,8 @@ class Engine:
                 self._run_step(step, [work], summarizer, translator)
             return
         ms = elapsed()
-        for work, generation in zip(group, generations, strict=True):
-            work.slots[step.writes] = generation.text
+        for work, output in zip(group, outputs, strict=True):
+            work.slots[step.writes] = output.text
             work.route.append(
                 RouteEntry(step.stage, step.model, step.source, step.target, ms, len(group))
             )
@@ -184,7 +184,7 @@ class Engine:
     @staticmethod
     def _call(
         step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
-    ) -> list[Generation]:
+    ) -> list[StageOutput]:
         if step.stage == "summarize":
             return summarizer.run([
                 SummarizeItem(w.slots[step.reads], w.document.title, step.source, step.target,

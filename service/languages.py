@@ -51,13 +51,16 @@ _ALIASES = {
 
 def canonical_code(code: str) -> str | None:
     """The catalogue code for `code` (case-insensitive, aliases and regions folded), or None."""
-    lowered = code.strip().replace("_", "-").lower()
-    if lowered in _ALIASES:
-        return _ALIASES[lowered]
-    if lowered in KNOWN_LANGUAGES:
-        return lowered
-    base = lowered.split("-")[0]
-    return base if base in KNOWN_LANGUAGES and base != "zh" else None
+    parts = code.strip().replace("_", "-").lower().split("-")
+    for size in range(len(parts), 0, -1):  # zh-Hant-TW -> zh-Hant, pt-BR -> pt
+        candidate = "-".join(parts[:size])
+        if candidate == "zh" and size < len(parts):  # zh-XX names no script we know
+            return None
+        if candidate in _ALIASES:
+            return _ALIASES[candidate]
+        if candidate in KNOWN_LANGUAGES and candidate != "zh":
+            return candidate
+    return None
 
 
 def source_language(code: str) -> str:

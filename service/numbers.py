@@ -19,6 +19,8 @@ _SCALE_WORDS = {
     "万": 1e4, "亿": 1e8, "万亿": 1e12,
 }
 _SCALE_AFTER = re.compile(r"\s*(万亿|万|亿|thousand|million|billion|trillion)", re.IGNORECASE)
+# A scale word after digits is read with them; text2num would also read it alone (1e9).
+_SCALE_WORD_AFTER_DIGIT = re.compile(r"(?<=\d)\s*(?:thousand|million|billion|trillion)\b", re.I)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -36,12 +38,15 @@ _MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?(?=\s+\d)", re.IGN
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _CN_PERCENT = re.compile(rf"百分之([{_CN_NUMERAL}点]+)")
 _CN_NUMBER = re.compile(rf"(第)?([{_CN_NUMERAL}]+)(?=(分钟|小时|[月日号年轮次天周个名位项家倍人岁元%多]))")
-_IDIOMATIC_TEN = re.compile(r"十分(?!钟)")  # "十分重要" means "very important"
+# "十分重要" means "very important"; "五十分" is fifty (minutes, points)
+_IDIOMATIC_TEN = re.compile(r"(?<![零〇二两三四五六七八九百千万亿])十分(?!钟)")
 _ALPHA2DIGIT_LANGS = {"en", "fr", "es", "pt", "de", "nl", "it", "da"}
+_TRADITIONAL_NUMERALS = str.maketrans("兩萬億", "两万亿")  # Traditional sources write these
 
 
 def source_numbers(text: str, language: str = "en") -> set[float]:
     """Every number the source states in any form, plus scaled values (3.5 billion = 3.5e9)."""
+    text = text.translate(_TRADITIONAL_NUMERALS)
     values = _digit_values(text)
     words_as_digits = _number_words_to_digits(text, language)
     if words_as_digits != text:
@@ -92,7 +97,7 @@ def _number_words_to_digits(text: str, language: str) -> str:
     if base not in _ALPHA2DIGIT_LANGS:
         return text
     try:
-        return str(alpha2digit(text, base, threshold=0))
+        return str(alpha2digit(_SCALE_WORD_AFTER_DIGIT.sub("", text), base, threshold=0))
     except Exception:  # text2num rejects some inputs it cannot segment; digits still count
         return text
 

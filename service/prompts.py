@@ -12,7 +12,9 @@ from pathlib import Path
 from .backends import ChatMessage
 from .errors import LingosumError
 
-REQUIRED = ("summarize.en", "summarize.zh", "translate.en", "translate.zh", "translate_terms.zh")
+REQUIRED = (
+    "summarize.en", "summarize.zh", "translate.en", "translate.zh", "translate_terms.zh",
+)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ _END_MARK = re.compile(rf"[{re.escape(_TERMINALS)}]+[{re.escape(_CLOSERS)}]*")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’.-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
 _CJK_PUNCT = re.compile(r"[。！？；…]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_FULL_WIDTH_END = "。！？；」』）"  # no space follows these, whatever script comes next
 
 
 def split_sentences(text: str) -> list[str]:
@@ -28,7 +29,7 @@ def split_sentences(text: str) -> list[str]:
         if text[mark.end() :].lstrip()[:1].islower():
             continue
         candidate = text[start : mark.end()].strip()
-        if mark.group()[0] == "." and _last_word(candidate).lower() in _ABBREVIATIONS:
+        if mark.group()[0] == "." and _is_abbreviation(_last_word(candidate)):
             continue
         if candidate:
             sentences.append(candidate)
@@ -37,6 +38,11 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def _is_abbreviation(word: str) -> bool:
+    """"Mr", "U.S", and single initials such as the "J" of "Donald J. Trump"."""
+    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
 def _last_word(sentence: str) -> str:
@@ -59,7 +65,9 @@ def drop_unfinished_sentence(text: str) -> str:
 def join_sentences(sentences: list[str]) -> str:
     joined = ""
     for sentence in sentences:
-        cjk_join = joined and (_CJK.search(joined[-1]) or _CJK.search(sentence[0]))
+        cjk_join = joined and (
+            _CJK.search(joined[-1]) or joined[-1] in _FULL_WIDTH_END or _CJK.search(sentence[0])
+        )
         joined += sentence if not joined or cjk_join else " " + sentence
     return joined
 

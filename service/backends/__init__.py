@@ -7,7 +7,9 @@ from ..settings import Settings
 from .base import Backend, ChatMessage, Generation, GenerationRequest
 from .spec import ModelSpec
 
-__all__ = ["Backend", "ChatMessage", "Generation", "GenerationRequest", "ModelSpec", "load_backend"]
+__all__ = [
+    "Backend", "ChatMessage", "Generation", "GenerationRequest", "ModelSpec", "load_backend",
+]
 
 
 def load_backend(spec: ModelSpec, settings: Settings) -> Backend:

@@ -23,6 +23,7 @@ class GenerationRequest:
     source: str
     target: str
     max_new_tokens: int
+    max_sentences: int | None = None  # a backend may stop once this many sentences are done
 
 
 @dataclass(frozen=True)

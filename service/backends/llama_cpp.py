@@ -6,13 +6,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from ..text import split_sentences
 from .base import Generation, GenerationRequest
 
 
 class LlamaCppBackend:
     follows_instructions = True
 
-    def __init__(self, model_path: Path, *, name: str, context_tokens: int, threads: int) -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        name: str,
+        context_tokens: int,
+        threads: int,
+    ) -> None:
         from llama_cpp import Llama
 
         self._name = name
@@ -42,6 +52,7 @@ class LlamaCppBackend:
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         messages: Any = [{"role": m.role, "content": m.content} for m in request.messages]
+        processors = [self._sentence_limit(request.max_sentences)] if request.max_sentences else None
         result: Any = self._llama.create_chat_completion(
             messages=messages,
             max_tokens=request.max_new_tokens,
@@ -49,6 +60,7 @@ class LlamaCppBackend:
             top_k=1,
             repeat_penalty=1.0,
             seed=0,
+            logits_processor=processors,
         )
         choice = result["choices"][0]
         usage = result["usage"]
@@ -58,6 +70,23 @@ class LlamaCppBackend:
             prompt_tokens=int(usage["prompt_tokens"]),
             completion_tokens=int(usage["completion_tokens"]),
         )
+
+    def _sentence_limit(self, max_sentences: int) -> Any:
+        """Forces end-of-text once `max_sentences` are complete and another has begun."""
+        llama = self._llama
+        end_of_text = llama.token_eos()
+        start: list[int] = []
+
+        def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+            if not start:
+                start.append(len(input_ids))
+            generated = llama.detokenize(list(input_ids[start[0] :])).decode("utf-8", "ignore")
+            if len(split_sentences(generated)) > max_sentences:
+                scores[:] = -np.inf
+                scores[end_of_text] = 0.0
+            return scores
+
+        return processor
 
     def close(self) -> None:
         self._llama.close()

@@ -1,10 +1,11 @@
-"""Instruction-tuned causal LMs (e.g. Qwen2.5-Instruct) through transformers, with their chat template."""
+"""Instruction-tuned causal LMs (e.g. Qwen2.5-Instruct) through transformers and a chat template."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import ModelNotAvailable
 from .base import Generation, GenerationRequest
 from .spec import ModelSpec
 from .transformers_common import load_pretrained, pick_device, pick_dtype
@@ -19,6 +20,10 @@ class TransformersCausalBackend:
         self._name = str(spec)
         self._device = pick_device(device)
         self._tokenizer: Any = load_pretrained(AutoTokenizer, spec, offline=offline)
+        if not self._tokenizer.chat_template:
+            raise ModelNotAvailable(
+                f"{spec} has no chat template; hf-causal needs an instruction-tuned chat model."
+            )
         self._tokenizer.padding_side = "left"
         if self._tokenizer.pad_token is None:
             self._tokenizer.pad_token = self._tokenizer.eos_token

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..errors import ModelNotAvailable
@@ -33,9 +34,19 @@ def load_pretrained(loader: Any, spec: ModelSpec, *, offline: bool, **kwargs: An
             spec.location, revision=spec.revision, local_files_only=offline, **kwargs
         )
     except (OSError, ValueError) as error:
-        hint = (
-            "Download it where the hub is reachable (e.g. `huggingface-cli download "
-            f"{spec.location}" + (f" --revision {spec.revision}" if spec.revision else "")
-            + "`) and copy the cache, or point the spec at a local folder."
-        )
-        raise ModelNotAvailable(f"Cannot load {spec} offline: {error}. {hint}") from error
+        if _is_local(spec.location):
+            hint = "Point the spec at a folder with the model's config, weights and tokenizer."
+        else:
+            hint = (
+                f"Download it where the hub is reachable (e.g. `hf download {spec.location}"
+                + (f" --revision {spec.revision}" if spec.revision else "")
+                + "`) and copy the cache, or point the spec at a local folder."
+            )
+        where = " offline" if offline else ""
+        reason = str(error).rstrip(". ")
+        raise ModelNotAvailable(f"Cannot load {spec}{where}: {reason}. {hint}") from error
+
+
+def _is_local(location: str) -> bool:
+    path = Path(location)
+    return path.exists() or path.is_absolute() or location.startswith((".", "~"))

@@ -75,16 +75,21 @@ class TransformersSeq2SeqBackend:
         limit = max(r.max_new_tokens for r in requests)
         with torch.inference_mode():
             output = self._model.generate(**batch, max_new_tokens=limit, do_sample=False, **extra)
+        stops = {self._tokenizer.eos_token_id}
+        configured = self._model.generation_config.eos_token_id
+        stops |= set(configured if isinstance(configured, list) else [configured])
         generations = []
         for tokens, mask, request in zip(output, batch["attention_mask"], requests, strict=True):
-            ids = [t for t in tokens.tolist() if t not in self._tokenizer.all_special_ids]
-            ended = self._tokenizer.eos_token_id in tokens.tolist()
+            # Position 0 is the decoder start token, which is eos itself for NLLB and M2M100.
+            ids = tokens.tolist()[1 : 1 + request.max_new_tokens]
+            end = next((i for i, t in enumerate(ids) if t in stops), None)
+            kept = ids if end is None else ids[:end]
             generations.append(
                 Generation(
-                    text=self._tokenizer.decode(ids, skip_special_tokens=True).strip(),
-                    hit_token_limit=not ended and len(tokens) > request.max_new_tokens,
+                    text=self._tokenizer.decode(kept, skip_special_tokens=True).strip(),
+                    hit_token_limit=end is None and len(ids) >= request.max_new_tokens,
                     prompt_tokens=int(mask.sum()),
-                    completion_tokens=len(ids),
+                    completion_tokens=len(kept),
                 )
             )
         return generations

@@ -48,9 +48,9 @@ class Finalizer:
         results = [self._normalize(item) for item in items]
         self._repair_english(items, results)
         for item, result in zip(items, results, strict=True):
+            self._check_numbers(item, result)  # in Simplified, which the number readers know
             if item.language == "zh-Hant":
                 result.text = to_traditional(result.text)
-            self._check_numbers(item, result)
         return results
 
     def _normalize(self, item: FinalizeItem) -> Finalized:

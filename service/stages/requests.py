@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from ..backends import Backend, GenerationRequest
+from ..backends import Backend, ChatMessage, GenerationRequest
 from ..errors import LingosumError
 from ..languages import KNOWN_LANGUAGES
 from ..prompts import PromptBook
@@ -15,7 +16,13 @@ _PREAMBLE = re.compile(
     r"(?:\*\*)?\s*[:：]\s*",
     re.IGNORECASE,
 )
+_SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." -> "U.S."
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class StageOutput:
+    text: str
 
 
 def language_name(code: str) -> str:
@@ -31,6 +38,7 @@ def build_request(
     source: str,
     target: str,
     max_new_tokens: int,
+    max_sentences: int | None = None,
     **fields: object,
 ) -> GenerationRequest:
     """A request for `backend`: chat messages from the task's template, plus the bare text."""
@@ -42,19 +50,16 @@ def build_request(
             f"{backend.context_tokens}-token context of {backend.name}.",
             status=413,
         )
-    messages = (
-        prompts.get(task, target).render(
-            text=text, source_name=language_name(source), **fields
-        )
-        if backend.follows_instructions
-        else ()
-    )
-    return GenerationRequest(messages, text, source, target, max_new_tokens)
+    messages: tuple[ChatMessage, ...] = ()
+    if backend.follows_instructions:
+        template = prompts.get(task, target)
+        messages = template.render(text=text, source_name=language_name(source), **fields)
+    return GenerationRequest(messages, text, source, target, max_new_tokens, max_sentences)
 
 
 def clean_output(text: str) -> str:
     """Strip what models wrap around an answer: a 'Summary:' label, bullets, quotes, blank lines."""
-    text = _PREAMBLE.sub("", text.strip())
+    text = _SPACED_INITIALS.sub(r"\1.", _PREAMBLE.sub("", text.strip()))
     text = _BULLET.sub("", text)
     text = " ".join(line.strip() for line in text.splitlines() if line.strip())
     if len(text) > 1 and text[0] in "\"“「" and text[-1] in "\"”」":

@@ -6,25 +6,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..backends import Backend, Generation, GenerationRequest
+from ..backends import Backend, GenerationRequest
 from ..prompts import PromptBook
-from .requests import build_request
+from ..text import drop_unfinished_sentence, join_sentences, split_sentences
+from .requests import StageOutput, build_request, clean_output
 
 Length = Literal["short", "medium", "long"]
 
 
 @dataclass(frozen=True)
 class LengthPreset:
-    sentences: str
+    sentences: int
     words: int  # English words at most
     chars: int  # Chinese characters at most
     max_new_tokens: int
 
 
 LENGTHS: dict[str, LengthPreset] = {
-    "short": LengthPreset("1 to 2", 45, 80, 128),
-    "medium": LengthPreset("3", 90, 150, 256),
-    "long": LengthPreset("5 to 6", 160, 280, 448),
+    "short": LengthPreset(1, 40, 70, 96),
+    "medium": LengthPreset(3, 90, 150, 192),
+    "long": LengthPreset(6, 180, 300, 384),
 }
 
 
@@ -42,9 +43,14 @@ class Summarizer:
         self.backend = backend
         self._prompts = prompts
 
-    def run(self, items: Sequence[SummarizeItem]) -> list[Generation]:
+    def run(self, items: Sequence[SummarizeItem]) -> list[StageOutput]:
         requests = [self._request(item) for item in items]
-        return self.backend.generate(requests)
+        outputs = []
+        for item, request, generation in zip(
+            items, requests, self.backend.generate(requests), strict=True
+        ):
+            outputs.append(StageOutput(_within_length(generation.text, LENGTHS[item.length])))
+        return outputs
 
     def _request(self, item: SummarizeItem) -> GenerationRequest:
         preset = LENGTHS[item.length]
@@ -57,8 +63,15 @@ class Summarizer:
             source=item.source,
             target=item.target,
             max_new_tokens=preset.max_new_tokens,
+            max_sentences=preset.sentences,
             title_line=title_line,
             sentences=preset.sentences,
             words=preset.words,
             chars=preset.chars,
         )
+
+
+def _within_length(text: str, preset: LengthPreset) -> str:
+    sentences = split_sentences(drop_unfinished_sentence(clean_output(text)))
+    return join_sentences(sentences[: preset.sentences])
+

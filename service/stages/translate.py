@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..backends import Backend, Generation, GenerationRequest
+from ..backends import Backend, GenerationRequest
 from ..prompts import PromptBook
-from .requests import build_request, clean_output
+from .requests import StageOutput, build_request, clean_output
 
 _TERM_TOKENS = 24
 
@@ -24,18 +24,18 @@ class Translator:
         self.backend = backend
         self._prompts = prompts
 
-    def run(self, items: Sequence[TranslateItem]) -> list[Generation]:
-        return self.backend.generate([self._request(item) for item in items])
+    def run(self, items: Sequence[TranslateItem]) -> list[StageOutput]:
+        generations = self.backend.generate([self._request(item) for item in items])
+        return [StageOutput(clean_output(g.text)) for g in generations]
 
     def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[str]:
         """Chinese renderings of English terms, each given with the sentence it stands in."""
         if not self.backend.follows_instructions:
-            items = [TranslateItem(term, "en", "zh-Hans") for term, _ in terms]
-            return [clean_output(g.text) for g in self.run(items)]
+            return [o.text for o in self.run([TranslateItem(t, "en", "zh-Hans") for t, _ in terms])]
         requests = [
             build_request(
                 self.backend, self._prompts, "translate_terms", text=term, source="en",
-                target="zh-Hans", max_new_tokens=_TERM_TOKENS, context=context,
+                target="zh-Hans", max_new_tokens=_TERM_TOKENS, context_sentence=context,
             )
             for term, context in terms
         ]
