@@ -12,8 +12,7 @@ from service.prompts import REQUIRED
 Responder = Callable[[GenerationRequest], str]
 
 # Minimal prompt templates whose user turn names the task and target, so a fake can tell
-# requests apart without depending on the wording of the real prompts in `prompts/`. The
-# marker is in the user turn because a follow-up request keeps an earlier system message.
+# requests apart without depending on the wording of the real prompts in `prompts/`.
 
 
 def write_prompts(folder: Path) -> Path:

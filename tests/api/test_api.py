@@ -1,0 +1,234 @@
+"""The HTTP API through the ASGI app with its lifespan running, on a scripted backend."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api.app import create_app
+from service.backends.base import GenerationRequest
+from service.engine import Engine
+from service.settings import Settings
+from tests.fakes import FakeBackend, task_of, write_prompts
+
+ENGLISH = (
+    "The city of Riverton opened its new harbor bridge on Tuesday. The bridge cost 310 million "
+    "dollars and is 1,200 meters long. Mayor Elena Ortiz said it cuts the drive to 15 minutes."
+)
+
+
+def scripted(request: GenerationRequest) -> str:
+    task = task_of(request)
+    if task == "summarize":
+        return "Riverton opened a 1,200-meter bridge that cost 310 million dollars. It took 4 years."
+    if task == "translate":
+        return "里弗顿开通了一座长1200米、耗资3.1亿美元的大桥。"
+    return "术语"
+
+
+def wait_ready(client: TestClient, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while client.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "the app never became ready"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False,
+                    max_text_chars=2_000, max_pending_requests=2)
+
+
+@pytest.fixture
+def backend() -> FakeBackend:
+    return FakeBackend(scripted)
+
+
+def app_with(settings: Settings, backend: FakeBackend) -> TestClient:
+    factory: Callable[[Settings], Engine] = lambda s: Engine(  # noqa: E731
+        s, summarizer=backend, translator=backend
+    )
+    return TestClient(create_app(settings, engine_factory=factory))
+
+
+@pytest.fixture
+def client(settings: Settings, backend: FakeBackend) -> Iterator[TestClient]:
+    with app_with(settings, backend) as client:
+        wait_ready(client)
+        yield client
+
+
+def assert_error(response: object, status: int, code: str) -> None:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+
+
+def test_summarize_returns_both_summaries_and_the_route(client: TestClient) -> None:
+    response = client.post("/v1/summarize", json={"text": ENGLISH})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["source_language"] == "en"
+    assert body["language_detected"] is True
+    assert 0 < body["language_confidence"] <= 1
+    assert set(body["summaries"]) == {"en", "zh"}
+    assert body["summaries"]["zh"]["language"] == "zh-Hans"
+    assert "1,200-meter" in body["summaries"]["en"]["text"]
+    assert [step["stage"] for step in body["route"]] == [
+        "detect", "summarize", "translate", "finalize",
+    ]
+    translate = body["route"][2]
+    assert (translate["source"], translate["target"], translate["model"]) == ("en", "zh-Hans", "fake")
+    assert all(step["ms"] >= 0 for step in body["route"])
+
+
+def test_unsupported_number_is_dropped_and_reported(client: TestClient) -> None:
+    body = client.post("/v1/summarize", json={"text": ENGLISH, "targets": ["en"]}).json()
+
+    assert "4 years" not in body["summaries"]["en"]["text"]
+    assert any("(4)" in warning for warning in body["warnings"])
+    assert body["summaries"]["en"]["checks"]["unsupported_numbers"] == []
+
+
+def test_traditional_chinese_on_request_and_source_override(client: TestClient) -> None:
+    body = client.post(
+        "/v1/summarize",
+        json={"text": ENGLISH, "targets": ["zh-Hant"], "source_language": "EN", "length": "short"},
+    ).json()
+
+    assert set(body["summaries"]) == {"zh-Hant"}
+    assert "開通" in body["summaries"]["zh-Hant"]["text"]
+    assert body["language_detected"] is False
+    assert body["language_confidence"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ({"text": ""}, 422, "invalid_request"),
+        ({"text": " \n\t "}, 422, "invalid_request"),
+        ({}, 422, "invalid_request"),
+        ({"text": 42}, 422, "invalid_request"),
+        ({"text": ["a"]}, 422, "invalid_request"),
+        ({"text": ENGLISH, "targets": ["fr"]}, 422, "unsupported_target"),
+        ({"text": ENGLISH, "targets": []}, 422, "invalid_request"),
+        ({"text": ENGLISH, "source_language": "klingon"}, 422, "unsupported_language"),
+        ({"text": ENGLISH, "length": "huge"}, 422, "invalid_request"),
+        ({"text": "x" * 2_001}, 413, "text_too_large"),
+    ],
+)
+def test_bad_requests_get_one_error_shape_and_run_no_model(
+    client: TestClient, backend: FakeBackend, payload: dict[str, object], status: int, code: str
+) -> None:
+    assert_error(client.post("/v1/summarize", json=payload), status, code)
+    assert backend.requests == []
+    assert client.post("/v1/summarize", json={"text": ENGLISH}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "code"),
+    [
+        (b"{not json", {"content-type": "application/json"}, 400, "invalid_json"),
+        (bytes(range(256)) * 4, {"content-type": "application/json"}, 400, "invalid_json"),
+        (b"\xff\xfe\x00garbage", {"content-type": "application/json"}, 400, "invalid_json"),
+        (b'{"text": "' + b"a" * 100_000 + b'"}', {"content-type": "application/json"}, 413,
+         "body_too_large"),
+    ],
+)
+def test_malformed_bodies(
+    client: TestClient, body: bytes, headers: dict[str, str], status: int, code: str
+) -> None:
+    assert_error(client.post("/v1/summarize", content=body, headers=headers), status, code)
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_unknown_path_and_method_use_the_error_shape(client: TestClient) -> None:
+    assert_error(client.get("/v1/nothing"), 404, "not_found")
+    assert_error(client.get("/v1/summarize"), 405, "method_not_allowed")
+
+
+def test_detect_languages_and_docs(client: TestClient) -> None:
+    assert client.post("/v1/detect", json={"text": "日本面臨24%的關稅"}).json() == {
+        "language": "zh-Hant", "confidence": pytest.approx(1.0),
+    }
+    assert_error(client.post("/v1/detect", json={"text": "12345 !!!"}), 422,
+                 "undetectable_language")
+    languages = {lang["code"]: lang for lang in client.get("/v1/languages").json()}
+    assert languages["zh-Hant"]["target"] and not languages["fr"]["target"]
+    assert {"ja", "ko", "de", "es", "fr"} <= set(languages)
+    assert "/v1/summarize" in client.get("/openapi.json").json()["paths"]
+    assert client.get("/docs").status_code == 200
+
+
+class BlockingBackend(FakeBackend):
+    """Holds every generate call until released, to see what the server does meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__(scripted)
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def generate(self, requests):  # type: ignore[no-untyped-def]
+        self.entered.set()
+        assert self.release.wait(10)
+        return super().generate(requests)
+
+
+def test_model_calls_leave_the_event_loop_free_and_overload_gets_429(settings: Settings) -> None:
+    backend = BlockingBackend()
+    with app_with(settings, backend) as client, ThreadPoolExecutor(4) as pool:
+        wait_ready(client)
+        first = pool.submit(client.post, "/v1/summarize", json={"text": ENGLISH})
+        assert backend.entered.wait(5)
+        second = pool.submit(client.post, "/v1/summarize", json={"text": ENGLISH})
+        time.sleep(0.2)
+        assert client.get("/healthz").status_code == 200  # the loop still answers
+        overloaded = client.post("/v1/summarize", json={"text": ENGLISH})
+        assert_error(overloaded, 429, "overloaded")
+        assert int(overloaded.headers["retry-after"]) > 0
+        backend.release.set()
+        assert first.result(10).status_code == 200
+        assert second.result(10).status_code == 200  # accepted work is not lost
+
+
+class SlowStartEngine(Engine):
+    loaded = threading.Event()
+
+    def start(self) -> None:
+        assert self.loaded.wait(10)
+        super().start()
+
+
+def test_readyz_waits_for_the_models(settings: Settings, backend: FakeBackend) -> None:
+    factory = lambda s: SlowStartEngine(s, summarizer=backend, translator=backend)  # noqa: E731
+    with TestClient(create_app(settings, engine_factory=factory)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert_error(client.get("/readyz"), 503, "not_ready")
+        assert_error(client.post("/v1/summarize", json={"text": ENGLISH}), 503, "not_ready")
+        SlowStartEngine.loaded.set()
+        wait_ready(client)
+        assert client.post("/v1/summarize", json={"text": ENGLISH}).status_code == 200
+
+
+def test_missing_model_is_reported_with_how_to_get_it(settings: Settings, tmp_path: Path) -> None:
+    missing = settings.model_copy(update={"model_dir": tmp_path / "empty"})
+    with TestClient(create_app(missing)) as client:
+        deadline = time.monotonic() + 10
+        while (response := client.get("/readyz")).json()["error"]["code"] == "not_ready":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert_error(response, 503, "model_not_available")
+        assert "lingosum models pull" in response.json()["error"]["message"]
+        assert_error(client.post("/v1/summarize", json={"text": ENGLISH}), 503,
+                     "model_not_available")
+        assert client.get("/healthz").status_code == 200
