@@ -66,12 +66,23 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         flag = "--" + name.replace("_", "-")
         kind = field.annotation
         if kind is bool:
-            group.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction,
-                               default=None, help=field.description)
+            group.add_argument(
+                flag,
+                dest=name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=field.description,
+            )
             continue
         choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
-        group.add_argument(flag, dest=name, default=None, choices=choices,
-                           type=int if kind is int else str, help=field.description)
+        group.add_argument(
+            flag,
+            dest=name,
+            default=None,
+            choices=choices,
+            type=int if kind is int else str,
+            help=field.description,
+        )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -109,14 +120,20 @@ def _summarize(args: argparse.Namespace) -> int:
     if isinstance(result, LingosumError):
         raise result
     output = result_to_json(result, targets)
-    print(_as_text(output) if args.format == "text" else json.dumps(output, ensure_ascii=False,
-                                                                      indent=2))
+    print(
+        _as_text(output)
+        if args.format == "text"
+        else json.dumps(output, ensure_ascii=False, indent=2)
+    )
     return 0
 
 
 def _as_text(output: dict[str, Any]) -> str:
-    lines = [f"Source language: {output['source_language']} "
-             f"(confidence {output['language_confidence']})", ""]
+    lines = [
+        f"Source language: {output['source_language']} "
+        f"(confidence {output['language_confidence']})",
+        "",
+    ]
     for key, summary in output["summaries"].items():
         lines += [f"[{key}]", summary["text"], ""]
     route = " -> ".join(

@@ -101,8 +101,10 @@ class Engine:
             )
         if translator_backend is None:
             same = self.settings.translator_model == self.settings.summarizer_model
-            translator_backend = summarizer_backend if same else load_backend(
-                ModelSpec.parse(self.settings.translator_model), self.settings
+            translator_backend = (
+                summarizer_backend
+                if same
+                else load_backend(ModelSpec.parse(self.settings.translator_model), self.settings)
             )
         if self.settings.warmup:
             for backend in {id(b): b for b in (summarizer_backend, translator_backend)}.values():
@@ -130,8 +132,9 @@ class Engine:
 
     def _stages(self) -> tuple[Summarizer, Translator]:
         if self._summarizer is None or self._translator is None:
-            raise LingosumError("not_ready", "The models are still loading.", status=503,
-                                retry_after=5)
+            raise LingosumError(
+                "not_ready", "The models are still loading.", status=503, retry_after=5
+            )
         return self._summarizer, self._translator
 
     def _detect_and_plan(self, works: list[_Work], summarizer: Summarizer) -> None:
@@ -147,11 +150,13 @@ class Engine:
                 except LingosumError as error:
                     work.error = error
                     continue
-            work.route.append(RouteEntry(
-                "detect", self.detector.name, None, work.detection.language, elapsed()
-            ))
+            work.route.append(
+                RouteEntry("detect", self.detector.name, None, work.detection.language, elapsed())
+            )
             work.steps = plan_route(
-                work.detection.language, set(work.document.targets), models,
+                work.detection.language,
+                set(work.document.targets),
+                models,
                 self.settings.zh_route,
             )
 
@@ -186,14 +191,21 @@ class Engine:
         step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
     ) -> list[StageOutput]:
         if step.stage == "summarize":
-            return summarizer.run([
-                SummarizeItem(w.slots[step.reads], w.document.title, step.source, step.target,
-                              w.document.length)
-                for w in group
-            ])
-        return translator.run([
-            TranslateItem(w.slots[step.reads], step.source, step.target) for w in group
-        ])
+            return summarizer.run(
+                [
+                    SummarizeItem(
+                        w.slots[step.reads],
+                        w.document.title,
+                        step.source,
+                        step.target,
+                        w.document.length,
+                    )
+                    for w in group
+                ]
+            )
+        return translator.run(
+            [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
+        )
 
     def _finalize(
         self, works: list[_Work], translator: Translator
@@ -203,9 +215,15 @@ class Engine:
             assert work.detection is not None
             for target in work.document.targets:
                 slot = summary_slot(ZH if is_chinese(target) else target)
-                items.append((work, target, FinalizeItem(
-                    work.slots[slot], target, work.document.text, work.detection.language
-                )))
+                items.append(
+                    (
+                        work,
+                        target,
+                        FinalizeItem(
+                            work.slots[slot], target, work.document.text, work.detection.language
+                        ),
+                    )
+                )
         with _timed() as elapsed:
             finalized = Finalizer(translator).run([item for _, _, item in items]) if items else []
         ms = elapsed()
@@ -218,10 +236,15 @@ class Engine:
                 results.append(work.error or LingosumError("internal", "No result.", 500))
                 continue
             work.route.append(RouteEntry("finalize", Finalizer.name, None, None, ms, len(items)))
-            results.append(DocumentResult(
-                work.detection.language, work.detection.confidence,
-                work.document.source_language is None, summaries[id(work)], work.route,
-            ))
+            results.append(
+                DocumentResult(
+                    work.detection.language,
+                    work.detection.confidence,
+                    work.document.source_language is None,
+                    summaries[id(work)],
+                    work.route,
+                )
+            )
         return results
 
 

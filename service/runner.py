@@ -33,12 +33,16 @@ class EngineRunner:
         except LingosumError as error:
             self.startup_error = error
 
-    async def summarize(self, documents: Sequence[Document]) -> list[DocumentResult | LingosumError]:
+    async def summarize(
+        self, documents: Sequence[Document]
+    ) -> list[DocumentResult | LingosumError]:
         self.raise_unless_ready()
         if self._pending >= self._max_pending:
             raise LingosumError(
-                "overloaded", "Too many requests are waiting for the models; retry shortly.",
-                status=429, retry_after=10,
+                "overloaded",
+                "Too many requests are waiting for the models; retry shortly.",
+                status=429,
+                retry_after=10,
             )
         self._pending += 1
         try:

@@ -7,9 +7,43 @@ import re
 _TERMINALS = ".!?。！？；…"
 _CLOSERS = "\"'”’」』）)]"
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "gov", "sen", "rep", "lt", "col",
-    "u.s", "u.k", "u.n", "e.g", "i.e", "vs", "no", "inc", "co", "corp", "ltd", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "jr",
+    "sr",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "lt",
+    "col",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.g",
+    "i.e",
+    "vs",
+    "no",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 _END_MARK = re.compile(rf"[{re.escape(_TERMINALS)}]+[{re.escape(_CLOSERS)}]*")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’.-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
@@ -41,7 +75,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _is_abbreviation(word: str) -> bool:
-    """"Mr", "U.S", and single initials such as the "J" of "Donald J. Trump"."""
+    """ "Mr", "U.S", and single initials such as the "J" of "Donald J. Trump"."""
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 

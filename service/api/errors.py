@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,7 +51,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal", "Internal error; the server logged the details.")
 
 
-def _describe(problem: dict[str, object]) -> str:
+def _describe(problem: dict[str, Any]) -> str:
     location = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
     message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{location or 'body'}: {message}"

@@ -22,7 +22,9 @@ class SummarizeRequest(BaseModel):
         None, description="The article's language (e.g. 'fr', 'zh-Hant'); detected when absent."
     )
     targets: list[StrictStr] = Field(
-        default_factory=lambda: ["en", "zh"], min_length=1, max_length=3,
+        default_factory=lambda: ["en", "zh"],
+        min_length=1,
+        max_length=3,
         description="Summaries to return: 'en', 'zh' (Simplified, also 'zh-Hans') or 'zh-Hant'.",
     )
     length: Literal["short", "medium", "long"] = "medium"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model_store import resolve_gguf
 from ..settings import Settings
 from .base import Backend, ChatMessage, Generation, GenerationRequest
 from .spec import ModelSpec
 
 __all__ = [
-    "Backend", "ChatMessage", "Generation", "GenerationRequest", "ModelSpec", "load_backend",
+    "Backend",
+    "ChatMessage",
+    "Generation",
+    "GenerationRequest",
+    "ModelSpec",
+    "load_backend",
 ]
 
 
@@ -23,7 +30,11 @@ def load_backend(spec: ModelSpec, settings: Settings) -> Backend:
             context_tokens=settings.context_tokens,
             threads=settings.inference_threads,
         )
-    options = {"device": settings.device, "dtype": settings.dtype, "offline": settings.offline}
+    options: dict[str, Any] = {
+        "device": settings.device,
+        "dtype": settings.dtype,
+        "offline": settings.offline,
+    }
     if spec.kind == "hf-causal":
         from .transformers_causal import TransformersCausalBackend
 

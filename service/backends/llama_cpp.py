@@ -52,7 +52,9 @@ class LlamaCppBackend:
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         messages: Any = [{"role": m.role, "content": m.content} for m in request.messages]
-        processors = [self._sentence_limit(request.max_sentences)] if request.max_sentences else None
+        processors: Any = (
+            [self._sentence_limit(request.max_sentences)] if request.max_sentences else None
+        )
         result: Any = self._llama.create_chat_completion(
             messages=messages,
             max_tokens=request.max_new_tokens,

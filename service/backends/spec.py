@@ -31,7 +31,7 @@ class ModelSpec:
                 status=500,
             )
         location, _, revision = rest.partition("@")
-        return cls(kind, location, revision or None)  # type: ignore[arg-type]
+        return cls(kind, location, revision or None)
 
     def __str__(self) -> str:
         suffix = f"@{self.revision}" if self.revision else ""

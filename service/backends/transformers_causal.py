@@ -60,7 +60,9 @@ class TransformersCausalBackend:
         limit = max(r.max_new_tokens for r in requests)
         with torch.inference_mode():
             output = self._model.generate(
-                **batch, max_new_tokens=limit, do_sample=False,
+                **batch,
+                max_new_tokens=limit,
+                do_sample=False,
                 pad_token_id=self._tokenizer.pad_token_id,
             )
         new_tokens = output[:, batch["input_ids"].shape[1] :]

@@ -11,11 +11,30 @@ from .transformers_common import load_pretrained, pick_device, pick_dtype
 
 # NLLB names languages as FLORES-200 codes; M2M100 uses plain ISO codes ("zh" for both scripts).
 _NLLB_CODES = {
-    "en": "eng_Latn", "zh-Hans": "zho_Hans", "zh-Hant": "zho_Hant", "ja": "jpn_Jpan",
-    "ko": "kor_Hang", "fr": "fra_Latn", "de": "deu_Latn", "es": "spa_Latn", "pt": "por_Latn",
-    "it": "ita_Latn", "ru": "rus_Cyrl", "ar": "arb_Arab", "nl": "nld_Latn", "pl": "pol_Latn",
-    "tr": "tur_Latn", "vi": "vie_Latn", "th": "tha_Thai", "id": "ind_Latn", "uk": "ukr_Cyrl",
-    "hi": "hin_Deva", "sv": "swe_Latn", "cs": "ces_Latn", "he": "heb_Hebr", "fa": "pes_Arab",
+    "en": "eng_Latn",
+    "zh-Hans": "zho_Hans",
+    "zh-Hant": "zho_Hant",
+    "ja": "jpn_Jpan",
+    "ko": "kor_Hang",
+    "fr": "fra_Latn",
+    "de": "deu_Latn",
+    "es": "spa_Latn",
+    "pt": "por_Latn",
+    "it": "ita_Latn",
+    "ru": "rus_Cyrl",
+    "ar": "arb_Arab",
+    "nl": "nld_Latn",
+    "pl": "pol_Latn",
+    "tr": "tur_Latn",
+    "vi": "vie_Latn",
+    "th": "tha_Thai",
+    "id": "ind_Latn",
+    "uk": "ukr_Cyrl",
+    "hi": "hin_Deva",
+    "sv": "swe_Latn",
+    "cs": "ces_Latn",
+    "he": "heb_Hebr",
+    "fa": "pes_Arab",
 }
 
 
@@ -69,7 +88,10 @@ class TransformersSeq2SeqBackend:
                 self._lang_code(target)
             )
         batch = self._tokenizer(
-            [r.text for r in requests], return_tensors="pt", padding=True, truncation=True,
+            [r.text for r in requests],
+            return_tensors="pt",
+            padding=True,
+            truncation=True,
             max_length=self.context_tokens,
         ).to(self._device)
         limit = max(r.max_new_tokens for r in requests)

@@ -84,7 +84,8 @@ class Finalizer:
 
     @staticmethod
     def _check_numbers(item: FinalizeItem, result: Finalized) -> None:
-        kept, dropped = [], []
+        kept: list[tuple[str, list[str]]] = []
+        dropped: list[tuple[str, list[str]]] = []
         for sentence in split_sentences(result.text):
             bad = unsupported_numbers(sentence, item.article, item.article_language)
             (dropped if bad else kept).append((sentence, bad))
@@ -92,8 +93,8 @@ class Finalizer:
             result.text = join_sentences([s for s, _ in kept])
             for sentence, bad in dropped:
                 result.warnings.append(
-                    f"Dropped a sentence with numbers the article does not state ({', '.join(bad)}): "
-                    f"{sentence}"
+                    "Dropped a sentence with numbers the article does not state "
+                    f"({', '.join(bad)}): {sentence}"
                 )
         elif dropped:
             result.unsupported_numbers = [n for _, bad in dropped for n in bad]

@@ -62,6 +62,6 @@ def clean_output(text: str) -> str:
     text = _SPACED_INITIALS.sub(r"\1.", _PREAMBLE.sub("", text.strip()))
     text = _BULLET.sub("", text)
     text = " ".join(line.strip() for line in text.splitlines() if line.strip())
-    if len(text) > 1 and text[0] in "\"“「" and text[-1] in "\"”」":
+    if len(text) > 1 and text[0] in '"“「' and text[-1] in '"”」':
         text = text[1:-1].strip()
     return text

@@ -44,13 +44,11 @@ class Summarizer:
         self._prompts = prompts
 
     def run(self, items: Sequence[SummarizeItem]) -> list[StageOutput]:
-        requests = [self._request(item) for item in items]
-        outputs = []
-        for item, request, generation in zip(
-            items, requests, self.backend.generate(requests), strict=True
-        ):
-            outputs.append(StageOutput(_within_length(generation.text, LENGTHS[item.length])))
-        return outputs
+        generations = self.backend.generate([self._request(item) for item in items])
+        return [
+            StageOutput(_within_length(generation.text, LENGTHS[item.length]))
+            for item, generation in zip(items, generations, strict=True)
+        ]
 
     def _request(self, item: SummarizeItem) -> GenerationRequest:
         preset = LENGTHS[item.length]
@@ -74,4 +72,3 @@ class Summarizer:
 def _within_length(text: str, preset: LengthPreset) -> str:
     sentences = split_sentences(drop_unfinished_sentence(clean_output(text)))
     return join_sentences(sentences[: preset.sentences])
-

@@ -34,8 +34,14 @@ class Translator:
             return [o.text for o in self.run([TranslateItem(t, "en", "zh-Hans") for t, _ in terms])]
         requests = [
             build_request(
-                self.backend, self._prompts, "translate_terms", text=term, source="en",
-                target="zh-Hans", max_new_tokens=_TERM_TOKENS, context_sentence=context,
+                self.backend,
+                self._prompts,
+                "translate_terms",
+                text=term,
+                source="en",
+                target="zh-Hans",
+                max_new_tokens=_TERM_TOKENS,
+                context_sentence=context,
             )
             for term, context in terms
         ]
@@ -44,6 +50,11 @@ class Translator:
     def _request(self, item: TranslateItem) -> GenerationRequest:
         budget = 2 * self.backend.count_tokens(item.text) + 64
         return build_request(
-            self.backend, self._prompts, "translate", text=item.text, source=item.source,
-            target=item.target, max_new_tokens=budget,
+            self.backend,
+            self._prompts,
+            "translate",
+            text=item.text,
+            source=item.source,
+            target=item.target,
+            max_new_tokens=budget,
         )

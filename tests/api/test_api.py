@@ -26,7 +26,9 @@ ENGLISH = (
 def scripted(request: GenerationRequest) -> str:
     task = task_of(request)
     if task == "summarize":
-        return "Riverton opened a 1,200-meter bridge that cost 310 million dollars. It took 4 years."
+        return (
+            "Riverton opened a 1,200-meter bridge that cost 310 million dollars. It took 4 years."
+        )
     if task == "translate":
         return "里弗顿开通了一座长1200米、耗资3.1亿美元的大桥。"
     return "术语"
@@ -41,8 +43,12 @@ def wait_ready(client: TestClient, timeout: float = 10.0) -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False,
-                    max_text_chars=2_000, max_pending_requests=2)
+    return Settings(
+        prompts_dir=write_prompts(tmp_path / "prompts"),
+        warmup=False,
+        max_text_chars=2_000,
+        max_pending_requests=2,
+    )
 
 
 @pytest.fixture
@@ -85,10 +91,17 @@ def test_summarize_returns_both_summaries_and_the_route(client: TestClient) -> N
     assert body["summaries"]["zh"]["language"] == "zh-Hans"
     assert "1,200-meter" in body["summaries"]["en"]["text"]
     assert [step["stage"] for step in body["route"]] == [
-        "detect", "summarize", "translate", "finalize",
+        "detect",
+        "summarize",
+        "translate",
+        "finalize",
     ]
     translate = body["route"][2]
-    assert (translate["source"], translate["target"], translate["model"]) == ("en", "zh-Hans", "fake")
+    assert (translate["source"], translate["target"], translate["model"]) == (
+        "en",
+        "zh-Hans",
+        "fake",
+    )
     assert all(step["ms"] >= 0 for step in body["route"])
 
 
@@ -141,8 +154,12 @@ def test_bad_requests_get_one_error_shape_and_run_no_model(
         (b"{not json", {"content-type": "application/json"}, 400, "invalid_json"),
         (bytes(range(256)) * 4, {"content-type": "application/json"}, 400, "invalid_json"),
         (b"\xff\xfe\x00garbage", {"content-type": "application/json"}, 400, "invalid_json"),
-        (b'{"text": "' + b"a" * 100_000 + b'"}', {"content-type": "application/json"}, 413,
-         "body_too_large"),
+        (
+            b'{"text": "' + b"a" * 100_000 + b'"}',
+            {"content-type": "application/json"},
+            413,
+            "body_too_large",
+        ),
     ],
 )
 def test_malformed_bodies(
@@ -159,10 +176,12 @@ def test_unknown_path_and_method_use_the_error_shape(client: TestClient) -> None
 
 def test_detect_languages_and_docs(client: TestClient) -> None:
     assert client.post("/v1/detect", json={"text": "日本面臨24%的關稅"}).json() == {
-        "language": "zh-Hant", "confidence": pytest.approx(1.0),
+        "language": "zh-Hant",
+        "confidence": pytest.approx(1.0),
     }
-    assert_error(client.post("/v1/detect", json={"text": "12345 !!!"}), 422,
-                 "undetectable_language")
+    assert_error(
+        client.post("/v1/detect", json={"text": "12345 !!!"}), 422, "undetectable_language"
+    )
     languages = {lang["code"]: lang for lang in client.get("/v1/languages").json()}
     assert languages["zh-Hant"]["target"] and not languages["fr"]["target"]
     assert {"ja", "ko", "de", "es", "fr"} <= set(languages)
@@ -229,6 +248,7 @@ def test_missing_model_is_reported_with_how_to_get_it(settings: Settings, tmp_pa
             time.sleep(0.01)
         assert_error(response, 503, "model_not_available")
         assert "lingosum models pull" in response.json()["error"]["message"]
-        assert_error(client.post("/v1/summarize", json={"text": ENGLISH}), 503,
-                     "model_not_available")
+        assert_error(
+            client.post("/v1/summarize", json={"text": ENGLISH}), 503, "model_not_available"
+        )
         assert client.get("/healthz").status_code == 200

@@ -134,10 +134,13 @@ def save_causal(
     )
     torch.manual_seed(SEED)
     model = Qwen2ForCausalLM(config)
-    model.generation_config = GenerationConfig(**{
-        "eos_token_id": tokenizer.eos_token_id, "pad_token_id": tokenizer.pad_token_id,
-        **(generation or {}),
-    })
+    model.generation_config = GenerationConfig(
+        **{
+            "eos_token_id": tokenizer.eos_token_id,
+            "pad_token_id": tokenizer.pad_token_id,
+            **(generation or {}),
+        }
+    )
     model.save_pretrained(folder)
     return folder
 
@@ -163,7 +166,10 @@ def save_seq2seq(
         single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)]
     )
     tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=raw, pad_token="<pad>", eos_token="</s>", unk_token="<unk>",
+        tokenizer_object=raw,
+        pad_token="<pad>",
+        eos_token="</s>",
+        unk_token="<unk>",
         model_max_length=CONTEXT_TOKENS,
     )
     assert tokenizer.eos_token_id == SEQ2SEQ_EOS
@@ -184,10 +190,14 @@ def save_seq2seq(
     )
     torch.manual_seed(SEED)
     model = T5ForConditionalGeneration(config)
-    model.generation_config = GenerationConfig(**{
-        "eos_token_id": tokenizer.eos_token_id, "pad_token_id": tokenizer.pad_token_id,
-        "decoder_start_token_id": start, **(generation or {}),
-    })
+    model.generation_config = GenerationConfig(
+        **{
+            "eos_token_id": tokenizer.eos_token_id,
+            "pad_token_id": tokenizer.pad_token_id,
+            "decoder_start_token_id": start,
+            **(generation or {}),
+        }
+    )
     model.save_pretrained(folder)
     return folder
 

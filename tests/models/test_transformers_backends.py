@@ -198,8 +198,9 @@ def test_a_model_that_stops_at_once_returns_nothing_within_the_limit(
     generations = backend.generate(BATCH)
 
     assert generations == [
-        Generation(text="", hit_token_limit=False, prompt_tokens=g.prompt_tokens,
-                   completion_tokens=0)
+        Generation(
+            text="", hit_token_limit=False, prompt_tokens=g.prompt_tokens, completion_tokens=0
+        )
         for g in generations
     ]
 
@@ -238,9 +239,7 @@ def test_folder_without_weights_is_model_not_available(
     assert str(tokenizer_only_dir) in caught.value.message
 
 
-def test_causal_model_of_another_kind_is_model_not_available(
-    load: Any, causal_dir: Path
-) -> None:
+def test_causal_model_of_another_kind_is_model_not_available(load: Any, causal_dir: Path) -> None:
     with pytest.raises(ModelNotAvailable, match="Cannot load hf-seq2seq:"):
         load("hf-seq2seq", causal_dir)
 
@@ -281,16 +280,24 @@ def test_engine_runs_every_stage_on_the_transformers_backends(
     causal_dir: Path, seq2seq_dir: Path
 ) -> None:
     summarizer, translator = f"hf-causal:{causal_dir}", f"hf-seq2seq:{seq2seq_dir}"
-    engine = Engine(Settings(
-        summarizer_model=summarizer, translator_model=translator, warmup=True,
-        device="cpu", dtype="float32", offline=True,
-    ))
+    engine = Engine(
+        Settings(
+            summarizer_model=summarizer,
+            translator_model=translator,
+            warmup=True,
+            device="cpu",
+            dtype="float32",
+            offline=True,
+        )
+    )
     engine.start()
     assert engine.ready
 
     targets = ("en", "zh-Hans")
-    documents = [Document(article, targets=targets, length="short")
-                 for article in (EN_ARTICLE, FR_ARTICLE, ZH_ARTICLE)]
+    documents = [
+        Document(article, targets=targets, length="short")
+        for article in (EN_ARTICLE, FR_ARTICLE, ZH_ARTICLE)
+    ]
     results = engine.summarize(documents)
     engine.close()
 
@@ -298,12 +305,13 @@ def test_engine_runs_every_stage_on_the_transformers_backends(
     assert all(isinstance(r, DocumentResult) for r in results), results
     en, fr, zh = results
     assert [(r.source_language, r.language_detected) for r in results] == [
-        ("en", True), ("fr", True), ("zh-Hans", True)
+        ("en", True),
+        ("fr", True),
+        ("zh-Hans", True),
     ]
     for result in results:
         assert set(result.summaries) == set(targets)
-        assert all(s.language == t and isinstance(s.text, str)
-                   for t, s in result.summaries.items())
+        assert all(s.language == t and isinstance(s.text, str) for t, s in result.summaries.items())
         assert [(e.stage, e.model) for e in result.route] == [
             ("detect", LanguageDetector.name),
             ("summarize", summarizer),

@@ -46,7 +46,8 @@ ENGLISH_SOURCE = (
 
 def test_ordinary_english_words_are_stray() -> None:
     assert stray_english_words("特朗普表示将对中国加征tariffs，market紧张。", ENGLISH_SOURCE) == [
-        "tariffs", "market",
+        "tariffs",
+        "market",
     ]
 
 

@@ -7,15 +7,15 @@ from service.stages.detect import Detection, LanguageDetector
 
 SAMPLES = {
     "en": "The city council approved a new budget on Tuesday after a long debate about "
-          "schools and roads.",
+    "schools and roads.",
     "fr": "Le conseil municipal a approuvé mardi un nouveau budget après un long débat sur "
-          "les écoles et les routes.",
+    "les écoles et les routes.",
     "de": "Der Stadtrat hat am Dienstag nach einer langen Debatte über Schulen und Straßen "
-          "einen neuen Haushalt beschlossen.",
+    "einen neuen Haushalt beschlossen.",
     "es": "El ayuntamiento aprobó el martes un nuevo presupuesto tras un largo debate sobre "
-          "las escuelas y las carreteras.",
+    "las escuelas y las carreteras.",
     "ru": "Городской совет во вторник утвердил новый бюджет после долгих дебатов о школах "
-          "и дорогах.",
+    "и дорогах.",
     "zh-Hans": "市议会周二在就学校和道路问题进行长时间辩论后批准了新的预算。",
     "zh-Hant": "市議會週二在就學校和道路問題進行長時間辯論後批准了新的預算。",
     "ja": "市議会は火曜日、学校と道路についての長い議論の後、新しい予算を承認した。",
@@ -84,4 +84,3 @@ def test_text_without_letters_is_rejected(detector: LanguageDetector, text: str)
         detector.detect([text])
     assert raised.value.status == 422
     assert raised.value.code == "undetectable_language"
-

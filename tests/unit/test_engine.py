@@ -27,7 +27,7 @@ ZH = "上海市政府周二批准了35亿元的新预算，用于修建学校和
 # What the fake summarizer writes for (article, target).
 SUMMARIES = {
     (EN1, "en"): "The Springfield council approved a 3.5 billion dollar budget. "
-                 "Mayor Jane Doe said 120 schools would be repaired.",
+    "Mayor Jane Doe said 120 schools would be repaired.",
     (EN2, "en"): "Heavy rain flooded 40 homes in Riverton on Sunday.",
     (FR, "en"): "The Lyon city council approved a budget of 2 billion euros for schools.",
     (ZH, "zh-Hans"): "上海市政府周二批准了35亿元的新预算。",
@@ -171,7 +171,8 @@ def test_backend_failure_is_isolated_to_its_document(
     prompts_dir: Path, translator: FakeBackend
 ) -> None:
     summarizer = FakeBackend(
-        summarize_reply, name="fake-summarizer",
+        summarize_reply,
+        name="fake-summarizer",
         fail_when=lambda requests: any(r.text == EN2 for r in requests),
     )
     engine = make_engine(prompts_dir, summarizer, translator)
@@ -195,9 +196,15 @@ def test_given_source_language_skips_detection(engine: Engine) -> None:
 
 
 def test_traditional_target(engine: Engine, translator: FakeBackend) -> None:
-    en, zh = (ok(r) for r in engine.summarize([
-        Document(EN1, targets=("zh-Hant",)), Document(ZH, targets=("en", "zh-Hant")),
-    ]))
+    en, zh = (
+        ok(r)
+        for r in engine.summarize(
+            [
+                Document(EN1, targets=("zh-Hant",)),
+                Document(ZH, targets=("en", "zh-Hant")),
+            ]
+        )
+    )
     assert list(en.summaries) == ["zh-Hant"]
     assert en.summaries["zh-Hant"].text == (
         "斯普林菲爾德市議會批准了35億美元的預算。市長Jane Doe表示將修繕120所學校。"
@@ -227,7 +234,9 @@ def test_english_only_summarizer_reads_a_translated_article(
     result = ok(engine.summarize([Document(FR)])[0])
     assert result.summaries["en"].text == SUMMARIES[FR, "en"]
     assert [(e.stage, e.source, e.target) for e in result.route[1:-1]] == [
-        ("translate", "fr", "en"), ("summarize", "en", "en"), ("translate", "en", "zh-Hans"),
+        ("translate", "fr", "en"),
+        ("summarize", "en", "en"),
+        ("translate", "en", "zh-Hans"),
     ]
     assert [r.text for r in summarizer.requests] == [FR_IN_ENGLISH]
 

