@@ -47,7 +47,13 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?(?=\s+\d)", re.IGNORECASE)
+# A capitalised month name ("in early April") states its month; "May" only where it is
+# dated or follows a preposition, as it is also a verb and a surname.
+_MONTH_WORD = re.compile(
+    r"\b(?!May\b)(" + "|".join(name.title() for name in _MONTHS) + r")\b"
+    r"|\b(?i:in|early|late|mid|since|until|by|of|this|last|next)[\s-]+(May)\b"
+    r"|\b(May)\.?(?=\s+\d)"
+)
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _CN_PERCENT = re.compile(rf"百分之([{_CN_NUMERAL}点]+)")
 _CN_NUMBER = re.compile(
@@ -66,7 +72,7 @@ def source_numbers(text: str, language: str = "en") -> set[float]:
     words_as_digits = _number_words_to_digits(text, language)
     if words_as_digits != text:
         values |= _digit_values(words_as_digits)
-    values |= {float(_MONTHS[m.group(1).lower()]) for m in _MONTH_WORD.finditer(text)}
+    values |= {float(_MONTHS[m.group(m.lastindex or 0).lower()]) for m in _MONTH_WORD.finditer(text)}
     values |= _chinese_values(text, require_unit=False)
     return values
 

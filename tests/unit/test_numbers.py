@@ -47,8 +47,11 @@ def test_source_month_names_count_as_numbers(text: str, expected: set[float]) ->
     assert source_numbers(text) == expected
 
 
-def test_source_month_name_needs_a_day() -> None:
-    assert 5.0 not in source_numbers("In May we go.")
+def test_source_month_names_state_their_month() -> None:
+    assert 4.0 in source_numbers("The tariffs began in early April.")
+    assert 5.0 in source_numbers("In May we go.")
+    assert 5.0 not in source_numbers("Theresa May spoke. You may go.")
+    assert 3.0 not in source_numbers("Protesters march through the city.")
 
 
 def test_source_scaled_amounts() -> None:

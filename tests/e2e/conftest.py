@@ -1,0 +1,73 @@
+"""A real `lingosum serve` on the real default model, shared by the end-to-end tests.
+
+Skipped when the model is not pulled, unless LINGOSUM_REQUIRE_E2E=1 (CI sets it), which
+turns a missing model into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.model_store import EMBEDDED_MODELS, status
+from service.settings import DEFAULT_MODEL, Settings
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+STARTUP_SECONDS = 300
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[httpx.Client]:
+    model = EMBEDDED_MODELS[DEFAULT_MODEL]
+    if not status(model, Settings().model_dir, check_hash=False).present:
+        message = f"{DEFAULT_MODEL} is not pulled; run `lingosum models pull`"
+        if os.environ.get("LINGOSUM_REQUIRE_E2E") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300)
+        _wait_ready(client, process)
+        yield client
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+        print(output[-3000:])
+
+
+def _wait_ready(client: httpx.Client, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited during start-up"
+        try:
+            if client.get("/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    pytest.fail("the server did not become ready")
+
+
+@pytest.fixture(scope="session")
+def article() -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in FIXTURES.glob("*.txt")}
