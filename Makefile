@@ -1,0 +1,34 @@
+# Set-up, serving and checks. `make serve` on a fresh machine installs everything,
+# pulls the embedded default model and starts the API; `make test` runs the tests.
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+LINGOSUM := $(VENV)/bin/lingosum
+
+.PHONY: install model serve test lint
+
+install: $(VENV)/.installed
+
+# torch==2.13.0 is pinned first: it is the CPU build, and an unpinned torch pulls a CUDA one.
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet torch==2.13.0
+	$(PYTHON) -m pip install --quiet -e ".[hf,dev]"
+	touch $@
+
+model: install
+	$(LINGOSUM) models pull
+
+serve: model
+	$(LINGOSUM) serve
+
+# pytest exits 5 when it collects no test: that is a broken suite, not a pass.
+test: model
+	@$(PYTHON) -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
+	exit $$status
+
+lint: install
+	$(VENV)/bin/ruff check service tests
+	$(VENV)/bin/ruff format --check service tests
+	$(VENV)/bin/mypy
