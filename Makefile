@@ -29,6 +29,6 @@ test: model
 	exit $$status
 
 lint: install
-	$(VENV)/bin/ruff check service tests
-	$(VENV)/bin/ruff format --check service tests
+	$(VENV)/bin/ruff check service tests scripts
+	$(VENV)/bin/ruff format --check service tests scripts
 	$(VENV)/bin/mypy

@@ -72,7 +72,8 @@ def source_numbers(text: str, language: str = "en") -> set[float]:
     words_as_digits = _number_words_to_digits(text, language)
     if words_as_digits != text:
         values |= _digit_values(words_as_digits)
-    values |= {float(_MONTHS[m.group(m.lastindex or 0).lower()]) for m in _MONTH_WORD.finditer(text)}
+    months = (m.group(m.lastindex or 0) for m in _MONTH_WORD.finditer(text))
+    values |= {float(_MONTHS[month.lower()]) for month in months}
     values |= _chinese_values(text, require_unit=False)
     return values
 
