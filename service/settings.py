@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     threads: int = Field(
         0, ge=0, description="CPU threads for model inference; 0 means all available cores."
     )
-    context_tokens: int = Field(4096, ge=512, description="Context window for llama.cpp models.")
+    context_tokens: int = Field(8192, ge=512, description="Context window for llama.cpp models.")
     device: str = Field("auto", description="transformers device: auto, cpu, cuda, cuda:N or mps.")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         "auto", description="transformers dtype; auto picks bfloat16 on GPU, float32 on CPU."
