@@ -45,6 +45,8 @@ class RouteEntry:
     target: str | None
     ms: float
     batch_size: int = 1
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 @dataclass
@@ -182,7 +184,16 @@ class Engine:
         for work, output in zip(group, outputs, strict=True):
             work.slots[step.writes] = output.text
             work.route.append(
-                RouteEntry(step.stage, step.model, step.source, step.target, ms, len(group))
+                RouteEntry(
+                    step.stage,
+                    step.model,
+                    step.source,
+                    step.target,
+                    ms,
+                    len(group),
+                    output.prompt_tokens,
+                    output.completion_tokens,
+                )
             )
             work.done += 1
 

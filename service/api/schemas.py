@@ -84,6 +84,8 @@ class RouteStepOut(BaseModel):
     target: str | None
     ms: float
     batch_size: int
+    prompt_tokens: int
+    completion_tokens: int
 
 
 class SummarizeResponse(BaseModel):

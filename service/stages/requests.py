@@ -23,6 +23,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.MULTILINE)
 @dataclass(frozen=True)
 class StageOutput:
     text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 def language_name(code: str) -> str:

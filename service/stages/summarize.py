@@ -46,7 +46,11 @@ class Summarizer:
     def run(self, items: Sequence[SummarizeItem]) -> list[StageOutput]:
         generations = self.backend.generate([self._request(item) for item in items])
         return [
-            StageOutput(_within_length(generation.text, LENGTHS[item.length]))
+            StageOutput(
+                _within_length(generation.text, LENGTHS[item.length]),
+                generation.prompt_tokens,
+                generation.completion_tokens,
+            )
             for item, generation in zip(items, generations, strict=True)
         ]
 
