@@ -126,7 +126,7 @@ class Engine:
     def summarize(self, documents: Sequence[Document]) -> list[DocumentResult | LingosumError]:
         summarizer, translator = self._stages()
         works = [_Work(doc, [], {ARTICLE: doc.text}, []) for doc in documents]
-        self._detect_and_plan(works, summarizer)
+        self._detect_and_plan(works, summarizer, translator)
         while pending := [w for w in works if w.error is None and w.done < len(w.steps)]:
             for key, group in _group_by_next_step(pending).items():
                 self._run_step(key, group, summarizer, translator)
@@ -139,10 +139,12 @@ class Engine:
             )
         return self._summarizer, self._translator
 
-    def _detect_and_plan(self, works: list[_Work], summarizer: Summarizer) -> None:
+    def _detect_and_plan(
+        self, works: list[_Work], summarizer: Summarizer, translator: Translator
+    ) -> None:
         models = Models(
             summarizer=summarizer.backend.name,
-            translator=self._stages()[1].backend.name,
+            translator=translator.backend.name,
             summarizer_is_multilingual=summarizer.backend.follows_instructions,
         )
         for work in works:

@@ -56,7 +56,9 @@ class Finalizer:
     def _normalize(self, item: FinalizeItem) -> Finalized:
         text = drop_unfinished_sentence(clean_output(item.text))
         result = Finalized(text, item.language)
-        if text and not is_complete(text):
+        if not text:
+            result.warnings.append("The model returned an empty summary.")
+        elif not is_complete(text):
             result.text += "。" if is_chinese(item.language) else "."
             result.warnings.append("The summary was cut by the length limit and closed early.")
         if is_chinese(item.language):

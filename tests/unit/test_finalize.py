@@ -190,4 +190,6 @@ def test_traditional_chinese_article_numbers(finalizer: Finalizer) -> None:
 
 
 def test_empty_summary(finalizer: Finalizer) -> None:
-    assert finalize_one(finalizer, "   ") == Finalized("", "en")
+    assert finalize_one(finalizer, "   ") == Finalized(
+        "", "en", warnings=["The model returned an empty summary."]
+    )
