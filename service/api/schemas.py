@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
 
 from ..languages import source_language, target_language
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("text is empty")
+    return text
+
+
+Text = Annotated[StrictStr, AfterValidator(_not_blank)]
 
 
 class SummarizeRequest(BaseModel):
@@ -16,7 +25,7 @@ class SummarizeRequest(BaseModel):
         }
     )
 
-    text: StrictStr = Field(description="The article, plain text.")
+    text: Text = Field(description="The article, plain text.")
     title: StrictStr | None = Field(None, description="The headline, if separate from the text.")
     source_language: StrictStr | None = Field(
         None, description="The article's language (e.g. 'fr', 'zh-Hant'); detected when absent."
@@ -28,13 +37,6 @@ class SummarizeRequest(BaseModel):
         description="Summaries to return: 'en', 'zh' (Simplified, also 'zh-Hans') or 'zh-Hant'.",
     )
     length: Literal["short", "medium", "long"] = "medium"
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("text is empty")
-        return text
 
     def target_codes(self) -> dict[str, str]:
         """Each requested target, as written, mapped to its catalogue code; duplicates folded."""
@@ -50,14 +52,7 @@ class SummarizeRequest(BaseModel):
 
 
 class DetectRequest(BaseModel):
-    text: StrictStr
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("text is empty")
-        return text
+    text: Text
 
 
 class DetectResponse(BaseModel):
