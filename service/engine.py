@@ -20,7 +20,7 @@ from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
 from .prompts import PromptBook
 from .settings import Settings
 from .stages.detect import Detection, LanguageDetector
-from .stages.finalize import Finalized, FinalizeItem, Finalizer
+from .stages.finalize import Finalized, FinalizeItem, Finalizer, drop_unsupported_numbers
 from .stages.requests import StageOutput
 from .stages.summarize import Length, SummarizeItem, Summarizer
 from .stages.translate import TranslateItem, Translator
@@ -56,10 +56,12 @@ class DocumentResult:
     language_detected: bool
     summaries: dict[str, Finalized]
     route: list[RouteEntry] = field(default_factory=list)
+    pipeline_warnings: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
-        return [w for summary in self.summaries.values() for w in summary.warnings]
+        finalize = [w for summary in self.summaries.values() for w in summary.warnings]
+        return self.pipeline_warnings + finalize
 
 
 @dataclass
@@ -68,6 +70,7 @@ class _Work:
     steps: list[Step]
     slots: dict[str, str]
     route: list[RouteEntry]
+    warnings: list[str] = field(default_factory=list)
     detection: Detection | None = None
     error: LingosumError | None = None
     done: int = 0
@@ -184,7 +187,9 @@ class Engine:
             return
         ms = elapsed()
         for work, output in zip(group, outputs, strict=True):
-            work.slots[step.writes] = output.text
+            work.slots[step.writes] = (
+                self._guarded(work, output.text) if step.stage == "summarize" else output.text
+            )
             work.route.append(
                 RouteEntry(
                     step.stage,
@@ -198,6 +203,16 @@ class Engine:
                 )
             )
             work.done += 1
+
+    @staticmethod
+    def _guarded(work: _Work, summary: str) -> str:
+        """Drop unsupported numbers before a translation can carry them on."""
+        assert work.detection is not None
+        text, warnings, _ = drop_unsupported_numbers(
+            summary, work.document.text, work.detection.language
+        )
+        work.warnings += warnings
+        return text
 
     @staticmethod
     def _call(
@@ -256,6 +271,7 @@ class Engine:
                     work.document.source_language is None,
                     summaries[id(work)],
                     work.route,
+                    work.warnings,
                 )
             )
         return results

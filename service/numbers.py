@@ -1,8 +1,10 @@
 """Finding the numbers a text states, so a summary's numbers can be checked against its source.
 
-Sources are read generously (digits, number words, month names, Chinese numerals, scaled
-amounts) and summaries strictly (digits, and Chinese numerals that carry a unit), so a
-summary number counts as supported when any reading of the source states it.
+Sources are read generously (digits with either decimal mark, number words, month names,
+Chinese numerals, scaled amounts) and summaries strictly (digits, and Chinese numerals that
+carry a unit; an amount with a scale word means the scaled value only, so "310亿" is not
+"310 million"), so a summary number counts as supported when any reading of the source
+states it.
 """
 
 from __future__ import annotations
@@ -14,16 +16,65 @@ import cn2an
 from text_to_num import alpha2digit
 
 _DIGITS = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
-_SCALE_WORDS = {
-    "thousand": 1e3,
-    "million": 1e6,
-    "billion": 1e9,
-    "trillion": 1e12,
+# "1,4 million" and "150.000" in languages that write a decimal comma.
+_DIGITS_DECIMAL_COMMA = re.compile(r"(?<![A-Za-z0-9,])(\d{1,3}(?:[.\u00a0]\d{3})+|\d+)(?:,(\d+))?")
+_DECIMAL_COMMA_LANGS = {
+    "fr",
+    "de",
+    "es",
+    "pt",
+    "it",
+    "nl",
+    "ru",
+    "pl",
+    "tr",
+    "da",
+    "sv",
+    "no",
+    "fi",
+    "cs",
+    "sk",
+    "uk",
+    "ro",
+    "hu",
+    "bg",
+    "hr",
+    "sl",
+    "el",
+    "id",
+    "vi",
+}
+_SCALES = {
+    "万亿": 1e12,
     "万": 1e4,
     "亿": 1e8,
-    "万亿": 1e12,
+    "thousand": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "millionen": 1e6,
+    "millón": 1e6,
+    "millones": 1e6,
+    "milhão": 1e6,
+    "milhões": 1e6,
+    "milione": 1e6,
+    "milioni": 1e6,
+    "miljoen": 1e6,
+    "mio": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "mrd": 1e9,
+    "miliardo": 1e9,
+    "miliardi": 1e9,
+    "trillion": 1e12,
 }
-_SCALE_AFTER = re.compile(r"\s*(万亿|万|亿|thousand|million|billion|trillion)", re.IGNORECASE)
+_SCALE_AFTER = re.compile(
+    r"\s*(万亿|万|亿|" + "|".join(w for w in _SCALES if w.isascii() or len(w) > 2) + r")(?![a-z])",
+    re.IGNORECASE,
+)
 # A scale word after digits is read with them; text2num would also read it alone (1e9).
 _SCALE_WORD_AFTER_DIGIT = re.compile(r"(?<=\d)\s*(?:thousand|million|billion|trillion)\b", re.I)
 _MONTHS = {
@@ -69,6 +120,8 @@ def source_numbers(text: str, language: str = "en") -> set[float]:
     """Every number the source states in any form, plus scaled values (3.5 billion = 3.5e9)."""
     text = text.translate(_TRADITIONAL_NUMERALS)
     values = _digit_values(text)
+    if language.split("-")[0] in _DECIMAL_COMMA_LANGS:
+        values |= _digit_values(text, _DIGITS_DECIMAL_COMMA)
     words_as_digits = _number_words_to_digits(text, language)
     if words_as_digits != text:
         values |= _digit_values(words_as_digits)
@@ -80,7 +133,7 @@ def source_numbers(text: str, language: str = "en") -> set[float]:
 
 def summary_numbers(text: str) -> list[tuple[str, set[float]]]:
     """The numbers a summary states: each with its span and the values it may stand for."""
-    found = [(m.group(0), {_value(m)} | _scaled(m, text)) for m in _DIGITS.finditer(text)]
+    found = [(m.group(0), _scaled(m, text) or {_value(m)}) for m in _DIGITS.finditer(text)]
     for span, value in _chinese_spans(text, require_unit=True):
         found.append((span, {value}))
     return found
@@ -93,7 +146,7 @@ def unsupported_numbers(summary: str, source: str, language: str = "en") -> list
 
 
 def _value(match: re.Match[str]) -> float:
-    whole = match.group(1).replace(",", "")
+    whole = re.sub(r"[^\d]", "", match.group(1))
     return round(float(f"{whole}.{match.group(2)}" if match.group(2) else whole), 6)
 
 
@@ -101,12 +154,12 @@ def _scaled(match: re.Match[str], text: str) -> set[float]:
     scale = _SCALE_AFTER.match(text, match.end())
     if not scale:
         return set()
-    return {round(_value(match) * _SCALE_WORDS[scale.group(1).lower()], 6)}
+    return {round(_value(match) * _SCALES[scale.group(1).lower()], 6)}
 
 
-def _digit_values(text: str) -> set[float]:
+def _digit_values(text: str, pattern: re.Pattern[str] = _DIGITS) -> set[float]:
     values: set[float] = set()
-    for match in _DIGITS.finditer(text):
+    for match in pattern.finditer(text):
         values.add(_value(match))
         values |= _scaled(match, text)
     return values

@@ -17,6 +17,7 @@ REQUIRED = (
     "summarize.zh",
     "translate.en",
     "translate.zh",
+    "translate_terms.en",
     "translate_terms.zh",
 )
 

@@ -48,6 +48,7 @@ _ABBREVIATIONS = {
 _END_MARK = re.compile(rf"[{re.escape(_TERMINALS)}]+[{re.escape(_CLOSERS)}]*")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’.-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
 _CJK_PUNCT = re.compile(r"[。！？；…]")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _FULL_WIDTH_END = "。！？；」』）"  # no space follows these, whatever script comes next
 
@@ -109,3 +110,8 @@ def join_sentences(sentences: list[str]) -> str:
 def count_words(text: str) -> int:
     """Words for alphabetic scripts; each CJK character counts as one."""
     return len(_WORD.findall(text)) + len(_CJK.findall(text))
+
+
+def cjk_words(text: str) -> list[str]:
+    """Runs of Chinese, Japanese or Korean characters, in order, each once."""
+    return list(dict.fromkeys(_CJK_RUN.findall(text)))

@@ -62,7 +62,7 @@ class DetectResponse(BaseModel):
 
 class SummaryChecks(BaseModel):
     unsupported_numbers: list[str]
-    stray_english: list[str]
+    untranslated: list[str]
 
 
 class SummaryOut(BaseModel):

@@ -1,8 +1,9 @@
 """The finalize stage: normalize each summary and check it against its source article.
 
 - whole sentences only: a fragment cut off by the token limit is dropped;
-- Chinese is Simplified (or Traditional on request, through OpenCC), and English words
-  other than names and acronyms are translated in place;
+- Chinese is Simplified (or Traditional on request, through OpenCC); English words other
+  than names and acronyms left in a Chinese summary, and Chinese or Japanese words left in
+  an English one, are translated in place;
 - every number must be stated by the article; a sentence with an unsupported number is
   dropped, and what cannot be repaired is reported under `checks`.
 """
@@ -16,7 +17,13 @@ from dataclasses import dataclass, field
 from ..chinese import stray_english_words, to_simplified, to_traditional
 from ..languages import is_chinese
 from ..numbers import unsupported_numbers
-from ..text import drop_unfinished_sentence, is_complete, join_sentences, split_sentences
+from ..text import (
+    cjk_words,
+    drop_unfinished_sentence,
+    is_complete,
+    join_sentences,
+    split_sentences,
+)
 from .requests import clean_output
 from .translate import Translator
 
@@ -34,8 +41,35 @@ class Finalized:
     text: str
     language: str
     unsupported_numbers: list[str] = field(default_factory=list)
-    stray_english: list[str] = field(default_factory=list)
+    untranslated: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def drop_unsupported_numbers(
+    text: str, article: str, article_language: str
+) -> tuple[str, list[str], list[str]]:
+    """Drop the sentences whose numbers the article does not state.
+
+    Returns the text, a warning per dropped sentence, and the unsupported numbers left
+    when every sentence has one (the text is then kept whole, to be reported).
+    """
+    kept: list[str] = []
+    dropped: list[tuple[str, list[str]]] = []
+    for sentence in split_sentences(text):
+        bad = unsupported_numbers(sentence, article, article_language)
+        if bad:
+            dropped.append((sentence, bad))
+        else:
+            kept.append(sentence)
+    if not dropped:
+        return text, [], []
+    if not kept:
+        return text, [], [number for _, bad in dropped for number in bad]
+    warnings = [
+        f"Dropped a sentence with numbers the article does not state ({', '.join(bad)}): {sentence}"
+        for sentence, bad in dropped
+    ]
+    return join_sentences(kept), warnings, []
 
 
 class Finalizer:
@@ -46,7 +80,7 @@ class Finalizer:
 
     def run(self, items: Sequence[FinalizeItem]) -> list[Finalized]:
         results = [self._normalize(item) for item in items]
-        self._repair_english(items, results)
+        self._repair_untranslated(items, results)
         for item, result in zip(items, results, strict=True):
             self._check_numbers(item, result)  # in Simplified, which the number readers know
             if item.language == "zh-Hant":
@@ -65,41 +99,44 @@ class Finalizer:
             result.text = to_simplified(result.text)
         return result
 
-    def _repair_english(self, items: Sequence[FinalizeItem], results: list[Finalized]) -> None:
-        """Translate stray English words in Chinese summaries, all in one batch."""
-        wanted: list[tuple[int, str, str]] = []
+    def _repair_untranslated(self, items: Sequence[FinalizeItem], results: list[Finalized]) -> None:
+        """Translate words left in the wrong language, in one batch per target language."""
+        wanted: dict[str, list[tuple[int, str, str]]] = {}
         for index, (item, result) in enumerate(zip(items, results, strict=True)):
-            if is_chinese(item.language):
-                for word in stray_english_words(result.text, item.article):
-                    wanted.append((index, word, _sentence_with(result.text, word)))
-        if not wanted:
-            return
-        renderings = self._translator.translate_terms([(w, ctx) for _, w, ctx in wanted])
-        for (index, word, _), chinese in zip(wanted, renderings, strict=True):
-            if chinese and not re.search(r"[A-Za-z]", chinese):
-                standalone = rf"\s*(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])\s*"
-                results[index].text = re.sub(standalone, chinese, results[index].text)
-                results[index].warnings.append(f"Translated stray English {word!r} as {chinese!r}.")
+            target = "zh-Hans" if is_chinese(item.language) else "en"
+            for word in _untranslated(result.text, item):
+                context = _sentence_with(result.text, word)
+                wanted.setdefault(target, []).append((index, word, context))
+        for target, words in wanted.items():
+            renderings = self._translator.translate_terms([(w, c) for _, w, c in words], target)
+            for (index, word, _), rendering in zip(words, renderings, strict=True):
+                if rendering and not _untranslated(rendering, items[index]):
+                    results[index].text = _replace_word(results[index].text, word, rendering)
+                    results[index].warnings.append(
+                        f"Translated the leftover word {word!r} as {rendering!r}."
+                    )
         for item, result in zip(items, results, strict=True):
-            if is_chinese(item.language):
-                result.stray_english = stray_english_words(result.text, item.article)
+            result.untranslated = _untranslated(result.text, item)
 
     @staticmethod
     def _check_numbers(item: FinalizeItem, result: Finalized) -> None:
-        kept: list[tuple[str, list[str]]] = []
-        dropped: list[tuple[str, list[str]]] = []
-        for sentence in split_sentences(result.text):
-            bad = unsupported_numbers(sentence, item.article, item.article_language)
-            (dropped if bad else kept).append((sentence, bad))
-        if dropped and kept:
-            result.text = join_sentences([s for s, _ in kept])
-            for sentence, bad in dropped:
-                result.warnings.append(
-                    "Dropped a sentence with numbers the article does not state "
-                    f"({', '.join(bad)}): {sentence}"
-                )
-        elif dropped:
-            result.unsupported_numbers = [n for _, bad in dropped for n in bad]
+        result.text, warnings, unsupported = drop_unsupported_numbers(
+            result.text, item.article, item.article_language
+        )
+        result.warnings += warnings
+        result.unsupported_numbers = unsupported
+
+
+def _untranslated(text: str, item: FinalizeItem) -> list[str]:
+    if is_chinese(item.language):
+        return stray_english_words(text, item.article)
+    return cjk_words(text)
+
+
+def _replace_word(text: str, word: str, rendering: str) -> str:
+    if re.fullmatch(r"[A-Za-z'’\-]+", word):  # English inside Chinese: no spaces around
+        return re.sub(rf"\s*(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])\s*", rendering, text)
+    return re.sub(rf"\s*{re.escape(word)}\s*", f" {rendering} ", text).strip()
 
 
 def _sentence_with(text: str, word: str) -> str:

@@ -55,7 +55,7 @@ def summarize_reply(request: GenerationRequest) -> str:
 
 
 def translate_reply(request: GenerationRequest) -> str:
-    assert task_of(request) in {"translate", "translate_summary", "translate_terms", "raw"}
+    assert task_of(request) in {"translate", "translate_terms", "raw"}
     return TRANSLATIONS[request.text]
 
 
@@ -280,3 +280,19 @@ def test_not_ready_before_start(prompts_dir: Path, summarizer: FakeBackend) -> N
     with pytest.raises(LingosumError) as raised:
         engine.summarize([Document(EN1)])
     assert raised.value.status == 503 and raised.value.code == "not_ready"
+
+
+def test_a_summary_sentence_with_an_unsupported_number_is_not_translated(
+    prompts_dir: Path,
+) -> None:
+    article = "Heavy rain flooded 40 homes in Riverton on Sunday. Two shelters opened."
+    invented = "Heavy rain flooded 40 homes in Riverton. Damage reached 9 million dollars."
+    summarizer = FakeBackend(lambda request: invented)
+    translator = FakeBackend(lambda request: "大雨淹没了Riverton的40所房屋。")
+    engine = make_engine(prompts_dir, summarizer, translator)
+
+    result = ok(engine.summarize([Document(article)])[0])
+
+    assert [r.text for r in translator.requests] == ["Heavy rain flooded 40 homes in Riverton."]
+    assert result.summaries["en"].text == "Heavy rain flooded 40 homes in Riverton."
+    assert any("(9)" in warning for warning in result.warnings)

@@ -113,8 +113,8 @@ def test_translates_stray_english_in_one_batch(finalizer: Finalizer, fake: FakeB
         ]
     )
     assert results[0].text == "特朗普宣布加征关税。市场下跌了3%。"
-    assert results[0].stray_english == []
-    assert "Translated stray English 'tariffs' as '关税'." in results[0].warnings
+    assert results[0].untranslated == []
+    assert "Translated the leftover word 'tariffs' as '关税'." in results[0].warnings
     assert results[1].text == "Trump said the market fell."
     assert results[2].text == "兩千名工人在Detroit抗議。"  # the name stays, and zh-Hant applies
     # All three terms went to the translator in one call, each with its sentence as context.
@@ -128,14 +128,14 @@ def test_keeps_a_stray_word_it_cannot_translate(finalizer: Finalizer) -> None:
     # The fake answers "Unknown", which is no Chinese rendering.
     result = finalize_one(finalizer, "特朗普发表了speech。", "zh-Hans")
     assert result.text == "特朗普发表了speech。"
-    assert result.stray_english == ["speech"]
+    assert result.untranslated == ["speech"]
     assert not any("Translated" in w for w in result.warnings)
 
 
 def test_names_and_acronyms_are_not_translated(finalizer: Finalizer, fake: FakeBackend) -> None:
     result = finalize_one(finalizer, "Donald Trump表示，U.S.和NATO同意。", "zh-Hans")
     assert result.text == "Donald Trump表示，U.S.和NATO同意。"
-    assert result.stray_english == []
+    assert result.untranslated == []
     assert fake.batches == []
 
 
@@ -193,3 +193,16 @@ def test_empty_summary(finalizer: Finalizer) -> None:
     assert finalize_one(finalizer, "   ") == Finalized(
         "", "en", warnings=["The model returned an empty summary."]
     )
+
+
+def test_translates_chinese_left_in_an_english_summary(tmp_path: Path) -> None:
+    fake = FakeBackend(lambda request: "Kyushu" if request.text == "九州" else "high-tech zone")
+    finalizer = Finalizer(Translator(fake, PromptBook(write_prompts(tmp_path / "prompts"))))
+
+    [result] = finalizer.run(
+        [FinalizeItem("A typhoon is approaching the九州 region.", "en", "台風が九州に接近", "ja")]
+    )
+
+    assert result.text == "A typhoon is approaching the Kyushu region."
+    assert result.untranslated == []
+    assert [(r.text, r.source, r.target) for r in fake.requests] == [("九州", "zh-Hans", "en")]
