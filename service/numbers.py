@@ -105,6 +105,20 @@ _MONTH_WORD = re.compile(
     r"|\b(?i:in|early|late|mid|since|until|by|of|this|last|next)[\s-]+(May)\b"
     r"|\b(May)\.?(?=\s+\d)"
 )
+# French, German, Spanish, Portuguese and Italian month names, in calendar order.
+_OTHER_MONTHS = {
+    name: number
+    for names in (
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "januar februar märz april mai juni juli august september oktober november dezember",
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+        "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+        "dicembre",
+    )
+    for number, name in enumerate(names.split(), start=1)
+}
+_OTHER_MONTH_WORD = re.compile(r"\b(" + "|".join(_OTHER_MONTHS) + r")\b", re.IGNORECASE)
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _CN_PERCENT = re.compile(rf"百分之([{_CN_NUMERAL}点]+)")
 _CN_NUMBER = re.compile(
@@ -127,6 +141,9 @@ def source_numbers(text: str, language: str = "en") -> set[float]:
         values |= _digit_values(words_as_digits)
     months = (m.group(m.lastindex or 0) for m in _MONTH_WORD.finditer(text))
     values |= {float(_MONTHS[month.lower()]) for month in months}
+    if language.split("-")[0] in {"fr", "de", "es", "pt", "it"}:
+        found = _OTHER_MONTH_WORD.findall(text)
+        values |= {float(_OTHER_MONTHS[month.lower()]) for month in found}
     values |= _chinese_values(text, require_unit=False)
     return values
 

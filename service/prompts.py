@@ -17,7 +17,6 @@ REQUIRED = (
     "summarize.zh",
     "translate.en",
     "translate.zh",
-    "translate_terms.en",
     "translate_terms.zh",
 )
 

@@ -1,9 +1,10 @@
 """The finalize stage: normalize each summary and check it against its source article.
 
 - whole sentences only: a fragment cut off by the token limit is dropped;
-- Chinese is Simplified (or Traditional on request, through OpenCC); English words other
-  than names and acronyms left in a Chinese summary, and Chinese or Japanese words left in
-  an English one, are translated in place;
+- Chinese is Simplified (or Traditional on request, through OpenCC), and English words
+  other than names and acronyms left in a Chinese summary are translated in place;
+  Chinese, Japanese or Korean words left in an English summary are mostly names, which a
+  small model renders wrongly out of context, so they are reported, not replaced;
 - every number must be stated by the article; a sentence with an unsupported number is
   dropped, and what cannot be repaired is reported under `checks`.
 """
@@ -100,16 +101,16 @@ class Finalizer:
         return result
 
     def _repair_untranslated(self, items: Sequence[FinalizeItem], results: list[Finalized]) -> None:
-        """Translate words left in the wrong language, in one batch per target language."""
-        wanted: dict[str, list[tuple[int, str, str]]] = {}
-        for index, (item, result) in enumerate(zip(items, results, strict=True)):
-            target = "zh-Hans" if is_chinese(item.language) else "en"
-            for word in _untranslated(result.text, item):
-                context = _sentence_with(result.text, word)
-                wanted.setdefault(target, []).append((index, word, context))
-        for target, words in wanted.items():
-            renderings = self._translator.translate_terms([(w, c) for _, w, c in words], target)
-            for (index, word, _), rendering in zip(words, renderings, strict=True):
+        """Translate English words left in Chinese summaries, all in one batch."""
+        wanted = [
+            (index, word, _sentence_with(result.text, word))
+            for index, (item, result) in enumerate(zip(items, results, strict=True))
+            if is_chinese(item.language)
+            for word in _untranslated(result.text, item)
+        ]
+        if wanted:
+            renderings = self._translator.translate_terms([(w, c) for _, w, c in wanted])
+            for (index, word, _), rendering in zip(wanted, renderings, strict=True):
                 if rendering and not _untranslated(rendering, items[index]):
                     results[index].text = _replace_word(results[index].text, word, rendering)
                     results[index].warnings.append(
@@ -117,6 +118,8 @@ class Finalizer:
                     )
         for item, result in zip(items, results, strict=True):
             result.untranslated = _untranslated(result.text, item)
+            if result.untranslated and not is_chinese(item.language):
+                result.warnings.append(f"Left untranslated: {', '.join(result.untranslated)}.")
 
     @staticmethod
     def _check_numbers(item: FinalizeItem, result: Finalized) -> None:
@@ -134,9 +137,7 @@ def _untranslated(text: str, item: FinalizeItem) -> list[str]:
 
 
 def _replace_word(text: str, word: str, rendering: str) -> str:
-    if re.fullmatch(r"[A-Za-z'’\-]+", word):  # English inside Chinese: no spaces around
-        return re.sub(rf"\s*(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])\s*", rendering, text)
-    return re.sub(rf"\s*{re.escape(word)}\s*", f" {rendering} ", text).strip()
+    return re.sub(rf"\s*(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])\s*", rendering, text)
 
 
 def _sentence_with(text: str, word: str) -> str:

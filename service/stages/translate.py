@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..backends import Backend, GenerationRequest
-from ..languages import is_chinese
 from ..prompts import PromptBook
 from .requests import StageOutput, build_request, clean_output
 
@@ -32,19 +31,18 @@ class Translator:
             for g in generations
         ]
 
-    def translate_terms(self, terms: Sequence[tuple[str, str]], target: str) -> list[str]:
-        """Renderings in `target` of terms left untranslated, each with its sentence."""
-        source = "en" if is_chinese(target) else "zh-Hans"
+    def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[str]:
+        """Chinese renderings of English terms, each given with the sentence it stands in."""
         if not self.backend.follows_instructions:
-            return [o.text for o in self.run([TranslateItem(t, source, target) for t, _ in terms])]
+            return [o.text for o in self.run([TranslateItem(t, "en", "zh-Hans") for t, _ in terms])]
         requests = [
             build_request(
                 self.backend,
                 self._prompts,
                 "translate_terms",
                 text=term,
-                source=source,
-                target=target,
+                source="en",
+                target="zh-Hans",
                 max_new_tokens=_TERM_TOKENS,
                 context_sentence=context,
             )

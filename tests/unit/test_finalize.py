@@ -195,14 +195,15 @@ def test_empty_summary(finalizer: Finalizer) -> None:
     )
 
 
-def test_translates_chinese_left_in_an_english_summary(tmp_path: Path) -> None:
-    fake = FakeBackend(lambda request: "Kyushu" if request.text == "九州" else "high-tech zone")
+def test_reports_chinese_left_in_an_english_summary(tmp_path: Path) -> None:
+    fake = FakeBackend(lambda request: "Japan")
     finalizer = Finalizer(Translator(fake, PromptBook(write_prompts(tmp_path / "prompts"))))
 
     [result] = finalizer.run(
         [FinalizeItem("A typhoon is approaching the九州 region.", "en", "台風が九州に接近", "ja")]
     )
 
-    assert result.text == "A typhoon is approaching the Kyushu region."
-    assert result.untranslated == []
-    assert [(r.text, r.source, r.target) for r in fake.requests] == [("九州", "zh-Hans", "en")]
+    assert result.text == "A typhoon is approaching the九州 region."  # not guessed at
+    assert result.untranslated == ["九州"]
+    assert "Left untranslated: 九州." in result.warnings
+    assert fake.requests == []

@@ -203,3 +203,16 @@ def test_a_scaled_amount_must_match_in_scale() -> None:
 )
 def test_sources_with_a_decimal_comma(summary: str, source: str, language: str) -> None:
     assert unsupported_numbers(summary, source, language) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "language"),
+    [
+        ("Les températures de juillet ont dépassé la moyenne.", "fr"),
+        ("Im Juli war es heiß.", "de"),
+        ("En julio hizo calor.", "es"),
+    ],
+)
+def test_month_names_in_other_languages(source: str, language: str) -> None:
+    assert unsupported_numbers("7月的气温高于平均水平。", source, language) == []
+    assert unsupported_numbers("8月的气温高于平均水平。", source, language) == ["8"]
