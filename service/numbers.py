@@ -158,7 +158,11 @@ def summary_numbers(text: str) -> list[tuple[str, set[float]]]:
 
 def unsupported_numbers(summary: str, source: str, language: str = "en") -> list[str]:
     """Spans of numbers in `summary` that `source` does not state."""
-    supported = source_numbers(source, language)
+    return numbers_outside(summary, source_numbers(source, language))
+
+
+def numbers_outside(summary: str, supported: set[float]) -> list[str]:
+    """Spans of numbers in `summary` outside `supported` (from `source_numbers`, read once)."""
     return [span for span, values in summary_numbers(summary) if not values & supported]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..chinese import stray_english_words, to_simplified, to_traditional
 from ..languages import is_chinese
-from ..numbers import unsupported_numbers
+from ..numbers import numbers_outside, source_numbers
 from ..text import (
     cjk_words,
     drop_unfinished_sentence,
@@ -54,10 +54,11 @@ def drop_unsupported_numbers(
     Returns the text, a warning per dropped sentence, and the unsupported numbers left
     when every sentence has one (the text is then kept whole, to be reported).
     """
+    supported = source_numbers(article, article_language)
     kept: list[str] = []
     dropped: list[tuple[str, list[str]]] = []
     for sentence in split_sentences(text):
-        bad = unsupported_numbers(sentence, article, article_language)
+        bad = numbers_outside(sentence, supported)
         if bad:
             dropped.append((sentence, bad))
         else:
