@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import ModelNotAvailable
 from .base import Generation, GenerationRequest
 from .spec import ModelSpec
-from .transformers_common import load_pretrained, pick_device, pick_dtype
+from .transformers_common import end_token_ids, load_pretrained, pick_device, pick_dtype
 
 
 class TransformersCausalBackend:
@@ -31,6 +31,7 @@ class TransformersCausalBackend:
             AutoModelForCausalLM, spec, offline=offline, dtype=pick_dtype(dtype, self._device)
         )
         self._model.to(self._device).eval()
+        self._stops = end_token_ids(self._tokenizer, self._model) | {self._tokenizer.pad_token_id}
 
     @property
     def name(self) -> str:
@@ -73,10 +74,7 @@ class TransformersCausalBackend:
 
     def _decode(self, tokens: Any, prompt_tokens: int, limit: int) -> Generation:
         ids = tokens.tolist()
-        stops = {self._tokenizer.eos_token_id, self._tokenizer.pad_token_id}
-        configured = self._model.generation_config.eos_token_id
-        stops |= set(configured if isinstance(configured, list) else [configured])
-        end = next((i for i, t in enumerate(ids) if t in stops), None)
+        end = next((i for i, t in enumerate(ids) if t in self._stops), None)
         kept = ids if end is None else ids[:end]
         return Generation(
             text=self._tokenizer.decode(kept, skip_special_tokens=True).strip(),

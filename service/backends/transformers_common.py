@@ -27,6 +27,14 @@ def pick_dtype(setting: str, device: str) -> Any:
     return getattr(torch, setting)
 
 
+def end_token_ids(tokenizer: Any, model: Any) -> set[int]:
+    """The tokenizer's eos plus every eos the model's generation config names."""
+    configured = model.generation_config.eos_token_id
+    return {tokenizer.eos_token_id} | set(
+        configured if isinstance(configured, list) else [configured]
+    )
+
+
 def load_pretrained(loader: Any, spec: ModelSpec, *, offline: bool, **kwargs: Any) -> Any:
     """`loader.from_pretrained` at the pinned revision, with an error that says how to get it."""
     try:

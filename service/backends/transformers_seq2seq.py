@@ -7,7 +7,7 @@ from typing import Any
 
 from .base import Generation, GenerationRequest
 from .spec import ModelSpec
-from .transformers_common import load_pretrained, pick_device, pick_dtype
+from .transformers_common import end_token_ids, load_pretrained, pick_device, pick_dtype
 
 # NLLB names languages as FLORES-200 codes; M2M100 uses plain ISO codes ("zh" for both scripts).
 _NLLB_CODES = {
@@ -51,6 +51,7 @@ class TransformersSeq2SeqBackend:
             AutoModelForSeq2SeqLM, spec, offline=offline, dtype=pick_dtype(dtype, self._device)
         )
         self._model.to(self._device).eval()
+        self._stops = end_token_ids(self._tokenizer, self._model)
         kind = type(self._tokenizer).__name__.lower()
         self._codes = "nllb" if "nllb" in kind else "m2m" if "m2m" in kind else None
 
@@ -97,14 +98,11 @@ class TransformersSeq2SeqBackend:
         limit = max(r.max_new_tokens for r in requests)
         with torch.inference_mode():
             output = self._model.generate(**batch, max_new_tokens=limit, do_sample=False, **extra)
-        stops = {self._tokenizer.eos_token_id}
-        configured = self._model.generation_config.eos_token_id
-        stops |= set(configured if isinstance(configured, list) else [configured])
         generations = []
         for tokens, mask, request in zip(output, batch["attention_mask"], requests, strict=True):
             # Position 0 is the decoder start token, which is eos itself for NLLB and M2M100.
             ids = tokens.tolist()[1 : 1 + request.max_new_tokens]
-            end = next((i for i, t in enumerate(ids) if t in stops), None)
+            end = next((i for i, t in enumerate(ids) if t in self._stops), None)
             kept = ids if end is None else ids[:end]
             generations.append(
                 Generation(
