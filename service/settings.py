@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -64,6 +65,46 @@ class Settings(BaseSettings):
         16, ge=1, description="Requests that may wait for the models; more get 429."
     )
     warmup: bool = Field(True, description="Run one short generation per model at start-up.")
+
+    # Batches and background jobs.
+    data_dir: Path = Field(
+        default_factory=lambda: user_data_path("lingosum"),
+        description="Folder for the jobs database and the result cache (created at start-up).",
+    )
+    batch_max_items: int = Field(
+        32, ge=1, description="Most items in one POST /v1/summarize/batch; more get 413."
+    )
+    job_max_items: int = Field(1000, ge=1, description="Most items in one job; more get 413.")
+    request_max_chars: int = Field(
+        250_000,
+        ge=1,
+        description="Most characters of text (all items, or a posted feed) in one batch or job "
+        "request; more get 413.",
+    )
+    max_pending_chars: int = Field(
+        500_000,
+        ge=1,
+        description="Characters of request text that may wait for the models; more get 429.",
+    )
+    max_queued_job_items: int = Field(
+        20_000, ge=1, description="Unfinished job items the server holds; a job over it gets 429."
+    )
+    job_group_size: int = Field(
+        4, ge=1, description="Job items given to the models per call; requests run between calls."
+    )
+    job_max_attempts: int = Field(
+        3, ge=1, description="Times a job item is started (restarts included) before it fails."
+    )
+    webhook_secret: str | None = Field(
+        None,
+        description="Shared secret that signs job webhooks (HMAC-SHA256), unless a job "
+        "brings its own.",
+    )
+    webhook_attempts: int = Field(5, ge=1, description="Deliveries tried per webhook.")
+    webhook_backoff_s: float = Field(
+        2.0, ge=0, description="Wait before the second webhook try; doubles after each failure."
+    )
+    webhook_timeout_s: float = Field(10.0, gt=0, description="Timeout of one webhook delivery.")
 
     @property
     def inference_threads(self) -> int:

@@ -10,11 +10,12 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..engine import Engine
+from ..jobs.manager import JobManager
 from ..runner import EngineRunner
 from ..settings import Settings
 from .body_limit import BodySizeLimit
 from .errors import install_error_handlers
-from .routes import detect, meta, summarize
+from .routes import detect, jobs, meta, summarize
 
 _JSON_ENVELOPE_BYTES = 64 * 1024
 _MAX_BYTES_PER_CHAR = 6  # a \uXXXX escape in JSON
@@ -27,12 +28,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runner = EngineRunner(engine_factory(settings), settings.max_pending_requests)
+        runner = EngineRunner(
+            engine_factory(settings), settings.max_pending_requests, settings.max_pending_chars
+        )
         app.state.runner = runner
+        app.state.jobs = await JobManager.open(settings, runner)
         loading = asyncio.create_task(runner.start())  # /healthz answers while models load
         try:
             yield
         finally:
+            await app.state.jobs.close()
             await loading
             await runner.close()
 
@@ -44,10 +49,12 @@ def create_app(
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (summarize, detect, meta):
+    for module in (summarize, jobs, detect, meta):
         app.include_router(module.router)
+    many = settings.request_max_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_text_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES,
+        larger={"/v1/summarize/batch": many, "/v1/jobs": many},
     )
     return app

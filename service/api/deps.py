@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ..errors import LingosumError
+from ..jobs.manager import JobManager
 from ..runner import EngineRunner
 from ..settings import Settings
 
@@ -16,6 +17,11 @@ def _runner(request: Request) -> EngineRunner:
     return runner
 
 
+def _jobs(request: Request) -> JobManager:
+    jobs: JobManager = request.app.state.jobs
+    return jobs
+
+
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -23,6 +29,7 @@ def _settings(request: Request) -> Settings:
 
 RunnerDep = Annotated[EngineRunner, Depends(_runner)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+JobsDep = Annotated[JobManager, Depends(_jobs)]
 
 
 def enforce_text_limit(text: str, settings: Settings) -> None:

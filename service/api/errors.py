@@ -35,7 +35,7 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = error.errors()
         if any(p.get("type") == "json_invalid" for p in problems):
             return error_response(400, "invalid_json", "The request body is not valid JSON.")
-        described = "; ".join(_describe(p) for p in problems)
+        described = "; ".join(describe_problem(p) for p in problems)
         return error_response(422, "invalid_request", described or "The request is invalid.")
 
     @app.exception_handler(HTTPException)
@@ -51,7 +51,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal", "Internal error; the server logged the details.")
 
 
-def _describe(problem: dict[str, Any]) -> str:
+def describe_problem(problem: dict[str, Any]) -> str:
     location = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
     message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{location or 'body'}: {message}"

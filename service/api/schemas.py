@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from ..languages import source_language, target_language
+from ..jobs.items import JobOptions
 
 
 def _not_blank(text: str) -> str:
@@ -18,18 +18,9 @@ def _not_blank(text: str) -> str:
 Text = Annotated[StrictStr, AfterValidator(_not_blank)]
 
 
-class SummarizeRequest(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"text": "Japanese Prime Minister ...", "targets": ["en", "zh"]}]
-        }
-    )
+class SummaryOptions(BaseModel):
+    """What every summary of a request is like: its target languages and length."""
 
-    text: Text = Field(description="The article, plain text.")
-    title: StrictStr | None = Field(None, description="The headline, if separate from the text.")
-    source_language: StrictStr | None = Field(
-        None, description="The article's language (e.g. 'fr', 'zh-Hant'); detected when absent."
-    )
     targets: list[StrictStr] = Field(
         default_factory=lambda: ["en", "zh"],
         min_length=1,
@@ -38,17 +29,62 @@ class SummarizeRequest(BaseModel):
     )
     length: Literal["short", "medium", "long"] = "medium"
 
-    def target_codes(self) -> dict[str, str]:
-        """Each requested target, as written, mapped to its catalogue code; duplicates folded."""
-        codes: dict[str, str] = {}
-        for target in self.targets:
-            code = target_language(target)
-            if code not in codes.values():
-                codes[target] = code
-        return codes
+    def options(self) -> JobOptions:
+        """The targets mapped to catalogue codes; 422 `unsupported_target` for an unknown one."""
+        return JobOptions.parse(self.targets, self.length)
 
-    def source_code(self) -> str | None:
-        return source_language(self.source_language) if self.source_language else None
+
+class ArticleFields(BaseModel):
+    text: Text = Field(description="The article, plain text.")
+    title: StrictStr | None = Field(None, description="The headline, if separate from the text.")
+    source_language: StrictStr | None = Field(
+        None, description="The article's language (e.g. 'fr', 'zh-Hant'); detected when absent."
+    )
+
+
+class SummarizeRequest(SummaryOptions, ArticleFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"text": "Japanese Prime Minister ...", "targets": ["en", "zh"]}]
+        }
+    )
+
+
+class ItemIn(ArticleFields):
+    id: StrictStr | None = Field(None, description="Your id for the item; its index if absent.")
+
+
+# Items are checked one by one, so that one bad item gets its own error and the others run;
+# the schema below is what each item should look like.
+Items = Annotated[
+    list[Any],
+    Field(min_length=1, json_schema_extra={"items": ItemIn.model_json_schema()}),
+]
+
+
+class BatchRequest(SummaryOptions):
+    items: Items
+
+
+class JobRequest(SummaryOptions):
+    """Exactly one of `items`, `feed_url` (fetched by the server) or `feed` (a feed document)."""
+
+    items: Items | None = None
+    feed_url: StrictStr | None = Field(None, description="An RSS or Atom feed to summarize.")
+    feed: StrictStr | None = Field(None, description="An RSS or Atom document, as text.")
+    webhook_url: StrictStr | None = Field(
+        None, pattern=r"^https?://", description="POSTed a signed JSON body when the job ends."
+    )
+    webhook_secret: StrictStr | None = Field(
+        None, min_length=1, description="Signs this job's webhook instead of the server's secret."
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> JobRequest:
+        given = [name for name in ("items", "feed_url", "feed") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of items, feed_url or feed")
+        return self
 
 
 class DetectRequest(BaseModel):
@@ -92,6 +128,76 @@ class SummarizeResponse(BaseModel):
     warnings: list[str]
 
 
+class ItemError(BaseModel):
+    code: str
+    message: str
+
+
+class BatchItemOut(BaseModel):
+    index: int
+    id: str
+    result: SummarizeResponse | None = Field(description="The summaries; null on error.")
+    error: ItemError | None = Field(description="This item's error; null on success.")
+
+
+class BatchResponse(BaseModel):
+    items: list[BatchItemOut]
+
+
+class ProgressOut(BaseModel):
+    total: int
+    done: int
+    failed: int
+    cached: int
+    queued: int
+    running: int
+    cancelled: int
+
+
+class WebhookOut(BaseModel):
+    url: str
+    status: Literal["none", "pending", "delivered", "failed"]
+
+
+class JobItemStateOut(BaseModel):
+    index: int
+    id: str
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    cached: bool
+    attempts: int
+
+
+class JobOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    created_at: str
+    updated_at: str
+    targets: list[str]
+    length: str
+    source: dict[str, Any] | None
+    progress: ProgressOut
+    results: str = Field(description="Where the results are, paged.")
+    webhook: WebhookOut | None
+    items: list[JobItemStateOut] | None = None
+
+
+class JobResultOut(BatchItemOut):
+    title: str | None
+    link: str | None
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    cached: bool
+
+
+class JobResultsPage(BaseModel):
+    job: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    offset: int
+    limit: int
+    total: int
+    items: list[JobResultOut]
+    next: str | None = Field(description="The next page, or null on the last one.")
+
+
 class LanguageOut(BaseModel):
     code: str
     name: str
@@ -108,5 +214,5 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 413, 422, 429, 503)
+    status: {"model": ErrorBody} for status in (400, 404, 409, 413, 422, 429, 501, 503)
 }

@@ -31,7 +31,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[httpx.Client]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     model = EMBEDDED_MODELS[DEFAULT_MODEL]
     if not status(model, Settings().model_dir, check_hash=False).present:
         message = f"{DEFAULT_MODEL} is not pulled; run `lingosum models pull`"
@@ -40,7 +40,16 @@ def server() -> Iterator[httpx.Client]:
         pytest.skip(message)
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path_factory.mktemp("data")),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

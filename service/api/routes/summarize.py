@@ -4,11 +4,18 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from ...engine import Document
 from ...errors import LingosumError
+from ...jobs.items import RejectedItem, document_for
 from ...report import result_to_json
-from ..deps import RunnerDep, SettingsDep, enforce_text_limit
-from ..schemas import ERROR_RESPONSES, SummarizeRequest, SummarizeResponse
+from ..deps import RunnerDep, SettingsDep
+from ..items import article_item, request_items
+from ..schemas import (
+    ERROR_RESPONSES,
+    BatchRequest,
+    BatchResponse,
+    SummarizeRequest,
+    SummarizeResponse,
+)
 
 router = APIRouter(prefix="/v1", tags=["summarize"])
 
@@ -18,12 +25,43 @@ async def summarize(
     body: SummarizeRequest, runner: RunnerDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Summarize one article into English and/or Chinese; the route says what ran."""
-    enforce_text_limit(body.text, settings)
-    targets = body.target_codes()
-    document = Document(
-        body.text, body.title, body.source_code(), tuple(targets.values()), body.length
-    )
-    [result] = await runner.summarize([document])
+    options = body.options()
+    item = article_item(body, settings)
+    [result] = await runner.summarize([document_for(item, options)])
     if isinstance(result, LingosumError):
         raise result
-    return result_to_json(result, targets)
+    return result_to_json(result, options.targets)
+
+
+@router.post("/summarize/batch", response_model=BatchResponse, responses=ERROR_RESPONSES)
+async def summarize_batch(
+    body: BatchRequest, runner: RunnerDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Summarize several articles in one call, answered in order; each item has its result or
+    its own error, and one bad item never fails the others."""
+    options = body.options()
+    items = request_items(body.items, settings, settings.batch_max_items)
+    accepted = [item for item in items if not isinstance(item, RejectedItem)]
+    results = iter(
+        await runner.summarize([document_for(item, options) for item in accepted])
+        if accepted
+        else []
+    )
+    answers = []
+    for item in items:
+        outcome = item.error if isinstance(item, RejectedItem) else next(results)
+        answers.append(
+            {"index": item.index, "id": item.id, "result": None, "error": _error(outcome)}
+            if isinstance(outcome, LingosumError)
+            else {
+                "index": item.index,
+                "id": item.id,
+                "result": result_to_json(outcome, options.targets),
+                "error": None,
+            }
+        )
+    return {"items": answers}
+
+
+def _error(error: LingosumError) -> dict[str, str]:
+    return {"code": error.code, "message": error.message}

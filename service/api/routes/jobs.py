@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+
+from ...errors import LingosumError
+from ...jobs.feed_input import feed_items
+from ...jobs.items import RejectedItem, WorkItem
+from ...jobs.store import Webhook
+from ...jobs.views import item_result_view, job_path, job_view
+from ...settings import Settings
+from ..deps import JobsDep, SettingsDep
+from ..items import enforce_request_chars, request_items
+from ..schemas import ERROR_RESPONSES, JobOut, JobRequest, JobResultsPage
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        description="Retrying with the same key returns the same job; the same key with a "
+        "different body gets 409 `idempotency_conflict`.",
+    ),
+]
+
+
+@router.post("", status_code=202, response_model=JobOut, responses=ERROR_RESPONSES)
+async def create_job(
+    body: JobRequest,
+    response: Response,
+    jobs: JobsDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
+    """Queue a background job over a list of items (or a feed); 202 with its `Location`."""
+    options = body.options()
+    webhook = _webhook(body, settings)
+    request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    existing = await jobs.by_key(idempotency_key, request_hash) if idempotency_key else None
+    if existing is not None:
+        job, created = existing, False
+    else:
+        source, items = await _items(body, settings)
+        job, created = await jobs.submit(
+            options,
+            items,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            webhook=webhook,
+            source=source,
+        )
+    response.headers["Location"] = job_path(job.id)
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return job_view(job)
+
+
+@router.get("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES)
+async def get_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
+    """The job's status, progress and the state of each item."""
+    job, items = await jobs.job(job_id)
+    return job_view(job, items)
+
+
+@router.get("/{job_id}/results", response_model=JobResultsPage, responses=ERROR_RESPONSES)
+async def job_results(
+    job_id: str,
+    request: Request,
+    response: Response,
+    jobs: JobsDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """One page of results in item order; `next` (and the `Link` header) point to the next."""
+    job, items = await jobs.results(job_id, offset, limit)
+    following = offset + limit
+    next_page = (
+        f"{job_path(job_id)}/results?offset={following}&limit={limit}"
+        if following < job.progress.total
+        else None
+    )
+    if next_page:
+        response.headers["Link"] = f'<{next_page}>; rel="next"'
+    return {
+        "job": job.id,
+        "status": job.status,
+        "offset": offset,
+        "limit": limit,
+        "total": job.progress.total,
+        "items": [item_result_view(item) for item in items],
+        "next": next_page,
+    }
+
+
+@router.delete("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES)
+async def cancel_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
+    """Cancel the job: items not started are never run; a finished job gets 409."""
+    return job_view(await jobs.cancel(job_id))
+
+
+def _webhook(body: JobRequest, settings: Settings) -> Webhook | None:
+    if body.webhook_url is None:
+        return None
+    if not (body.webhook_secret or settings.webhook_secret):
+        raise LingosumError(
+            "webhook_secret_required",
+            "A webhook needs a secret to be signed with: give webhook_secret, or set "
+            "LINGOSUM_WEBHOOK_SECRET on the server.",
+            status=422,
+        )
+    return Webhook(body.webhook_url, body.webhook_secret)
+
+
+async def _items(
+    body: JobRequest, settings: Settings
+) -> tuple[dict[str, Any] | None, list[WorkItem | RejectedItem]]:
+    if body.items is not None:
+        return None, request_items(body.items, settings, settings.job_max_items)
+    if body.feed is not None:
+        enforce_request_chars(len(body.feed), settings)
+    source = body.feed_url if body.feed_url is not None else (body.feed or "").encode()
+    return await asyncio.to_thread(feed_items, source, settings)

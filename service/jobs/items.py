@@ -1,0 +1,83 @@
+"""Work items and the options a batch or job applies to all of them; both turn into Documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Document
+from ..errors import LingosumError
+from ..languages import source_language, target_language
+from ..settings import Settings
+from ..stages.summarize import Length
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    targets: dict[str, str]  # each target as the caller wrote it ("zh") -> catalogue code
+    length: Length = "medium"
+
+    @classmethod
+    def parse(cls, targets: list[str], length: Length) -> JobOptions:
+        """Raises LingosumError (422) for an unsupported target; duplicates are folded."""
+        codes: dict[str, str] = {}
+        for target in targets:
+            code = target_language(target)
+            if code not in codes.values():
+                codes[target] = code
+        return cls(codes, length)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"targets": self.targets, "length": self.length}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> JobOptions:
+        return cls(dict(data["targets"]), data["length"])
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    index: int
+    id: str
+    text: str
+    title: str | None = None
+    source_language: str | None = None  # a catalogue code; None means detect
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class RejectedItem:
+    """An item refused on its own (empty, too large, unknown language); the others still run."""
+
+    index: int
+    id: str
+    error: LingosumError
+
+
+def work_item(
+    index: int,
+    text: str,
+    settings: Settings,
+    *,
+    id: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    link: str | None = None,
+) -> WorkItem:
+    """A checked item: not blank, within the size limit, a known source language (or none)."""
+    if not text.strip():
+        raise LingosumError("invalid_request", "text: text is empty", status=422)
+    if len(text) > settings.max_text_chars:
+        raise LingosumError(
+            "text_too_large",
+            f"The text has {len(text)} characters; the limit is {settings.max_text_chars}.",
+            status=413,
+        )
+    code = source_language(source) if source else None
+    return WorkItem(index, id if id is not None else str(index), text, title, code, link)
+
+
+def document_for(item: WorkItem, options: JobOptions) -> Document:
+    return Document(
+        item.text, item.title, item.source_language, tuple(options.targets.values()), options.length
+    )

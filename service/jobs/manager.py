@@ -1,0 +1,93 @@
+"""The jobs side of the service, opened in the API's lifespan: store, worker and webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from ..runner import EngineRunner
+from ..settings import Settings
+from .cache_key import model_fingerprint
+from .items import JobOptions, RejectedItem, WorkItem
+from .notifier import WebhookNotifier
+from .store import ItemRecord, JobRecord, JobStore, Webhook
+from .worker import JobWorker
+
+log = logging.getLogger(__name__)
+
+
+class JobManager:
+    def __init__(
+        self, store: JobStore, worker: JobWorker, notifier: WebhookNotifier, settings: Settings
+    ) -> None:
+        self.store = store
+        self.worker = worker
+        self.notifier = notifier
+        self._settings = settings
+
+    @classmethod
+    async def open(
+        cls, settings: Settings, runner: EngineRunner, notifier: WebhookNotifier | None = None
+    ) -> JobManager:
+        """Create the data folder and database, requeue interrupted items, start the worker."""
+        store = await asyncio.to_thread(JobStore.open, settings.data_dir)
+        requeued = await asyncio.to_thread(store.requeue_interrupted)
+        if requeued:
+            log.info("requeued %d job item(s) interrupted by the last shutdown", requeued)
+        fingerprint = await asyncio.to_thread(model_fingerprint, settings)
+        notifier = notifier or WebhookNotifier(store, settings)
+        worker = JobWorker(store, runner, settings, fingerprint, notifier.kick)
+        manager = cls(store, worker, notifier, settings)
+        worker.start()
+        await notifier.kick()
+        return manager
+
+    async def close(self) -> None:
+        await self.worker.stop()
+        await self.notifier.close()
+        await asyncio.to_thread(self.store.close)
+
+    async def submit(
+        self,
+        options: JobOptions,
+        items: Sequence[WorkItem | RejectedItem],
+        *,
+        idempotency_key: str | None,
+        request_hash: str,
+        webhook: Webhook | None,
+        source: dict[str, Any] | None = None,
+    ) -> tuple[JobRecord, bool]:
+        job, created = await asyncio.to_thread(
+            lambda: self.store.create_job(
+                options,
+                items,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+                webhook=webhook,
+                source=source,
+                capacity=self._settings.max_queued_job_items,
+            )
+        )
+        self.worker.notify()
+        await self.notifier.kick()
+        return job, created
+
+    async def by_key(self, idempotency_key: str, request_hash: str) -> JobRecord | None:
+        return await asyncio.to_thread(self.store.job_for_key, idempotency_key, request_hash)
+
+    async def job(self, job_id: str) -> tuple[JobRecord, list[ItemRecord]]:
+        job = await asyncio.to_thread(self.store.job, job_id)
+        return job, await asyncio.to_thread(self.store.items, job_id)
+
+    async def results(
+        self, job_id: str, offset: int, limit: int
+    ) -> tuple[JobRecord, list[ItemRecord]]:
+        job = await asyncio.to_thread(self.store.job, job_id)
+        return job, await asyncio.to_thread(self.store.items, job_id, offset, limit)
+
+    async def cancel(self, job_id: str) -> JobRecord:
+        job = await asyncio.to_thread(self.store.cancel, job_id)
+        await self.notifier.kick()
+        return job

@@ -1,0 +1,91 @@
+"""Sends the webhook of every finished job whose webhook is still pending, one task per job.
+
+The pending state is in the store, so a webhook owed when the process died is sent after
+the restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+
+import httpx
+
+from ..settings import Settings
+from .store import JobStore
+from .views import job_view
+from .webhook import Sleep, deliver
+
+log = logging.getLogger(__name__)
+
+
+class WebhookNotifier:
+    def __init__(
+        self,
+        store: JobStore,
+        settings: Settings,
+        *,
+        client_factory: Callable[[], httpx.AsyncClient] | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._client_factory = client_factory or self._client
+        self._sleep = sleep
+        self._sending: dict[str, asyncio.Task[None]] = {}
+
+    def _client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self._settings.webhook_timeout_s, follow_redirects=False)
+
+    async def kick(self) -> None:
+        """Start sending every pending webhook not already on its way."""
+        for job_id in await asyncio.to_thread(self._store.jobs_with_webhook, "pending"):
+            if job_id not in self._sending:
+                self._sending[job_id] = asyncio.create_task(self._send(job_id))
+
+    async def wait(self) -> None:
+        """Until every webhook started so far is delivered or given up (for tests and the CLI)."""
+        while self._sending:
+            await asyncio.gather(*self._sending.values(), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._sending.values()):
+            task.cancel()
+        await asyncio.gather(*self._sending.values(), return_exceptions=True)
+
+    async def _send(self, job_id: str) -> None:
+        try:
+            delivered = await self._deliver(job_id)
+            await asyncio.to_thread(
+                self._store.set_webhook_status, job_id, "delivered" if delivered else "failed"
+            )
+        except Exception:  # a webhook never takes the worker down
+            log.exception("webhook of job %s failed", job_id)
+        finally:
+            self._sending.pop(job_id, None)
+
+    async def _deliver(self, job_id: str) -> bool:
+        target = await asyncio.to_thread(self._store.webhook_of, job_id)
+        if target is None:
+            return False
+        url, own_secret = target
+        secret = own_secret or self._settings.webhook_secret
+        if not secret:
+            log.error("webhook of job %s: no secret to sign it with", job_id)
+            return False
+        job = await asyncio.to_thread(self._store.job, job_id)
+        body = json.dumps(
+            {"event": "job.finished", "job": job_view(job)}, ensure_ascii=False
+        ).encode()
+        async with self._client_factory() as client:
+            return await deliver(
+                client,
+                url,
+                body,
+                secret,
+                attempts=self._settings.webhook_attempts,
+                backoff_s=self._settings.webhook_backoff_s,
+                sleep=self._sleep,
+            )

@@ -1,0 +1,522 @@
+"""Jobs, their items and results, and the result cache, in one SQLite file (WAL mode).
+
+Every change is one transaction: an item's result is written together with its state, so a
+crash leaves each item either finished once or still to do. Items that were running when the
+process died are queued again at start-up and simply redone.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import LingosumError
+from .items import JobOptions, RejectedItem, WorkItem
+
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+ItemState = Literal["queued", "running", "done", "failed", "cancelled"]
+WebhookStatus = Literal["none", "pending", "delivered", "failed"]
+ACTIVE: tuple[JobStatus, ...] = ("queued", "running")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    options TEXT NOT NULL,
+    source TEXT,
+    idempotency_key TEXT UNIQUE,
+    request_hash TEXT,
+    webhook_url TEXT,
+    webhook_secret TEXT,
+    webhook_status TEXT NOT NULL DEFAULT 'none'
+);
+CREATE TABLE IF NOT EXISTS items (
+    job_id TEXT NOT NULL REFERENCES jobs(id),
+    idx INTEGER NOT NULL,
+    item_id TEXT NOT NULL,
+    title TEXT,
+    link TEXT,
+    text TEXT NOT NULL,
+    source_language TEXT,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    cached INTEGER NOT NULL DEFAULT 0,
+    result TEXT,
+    error TEXT,
+    PRIMARY KEY (job_id, idx)
+);
+CREATE INDEX IF NOT EXISTS items_by_state ON items (state, job_id);
+CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at);
+CREATE TABLE IF NOT EXISTS cache (
+    key TEXT PRIMARY KEY,
+    result TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    url: str
+    secret: str | None  # None: signed with the server's `webhook_secret` when sent
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int = 0
+    queued: int = 0
+    running: int = 0
+    done: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    cached: int = 0
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: str
+    status: JobStatus
+    created_at: float
+    updated_at: float
+    options: JobOptions
+    source: dict[str, Any] | None
+    webhook_url: str | None
+    webhook_status: WebhookStatus
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    index: int
+    id: str
+    title: str | None
+    link: str | None
+    state: ItemState
+    attempts: int
+    cached: bool
+    result: dict[str, Any] | None
+    error: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one item: a result (JSON, keyed as the job asked) or an error."""
+
+    index: int
+    result: dict[str, Any] | None = None
+    error: LingosumError | None = None
+    cached: bool = False
+    cache_entry: tuple[str, dict[str, Any]] | None = None  # (key, result) to cache
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: str
+    options: JobOptions
+    items: list[WorkItem]
+
+
+class JobStore:
+    """Thread-safe: one connection, one lock; callers on the event loop use a thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self._transaction() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    @classmethod
+    def open(cls, data_dir: Path) -> JobStore:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(data_dir / "jobs.sqlite3")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # Submission and reading.
+
+    def create_job(
+        self,
+        options: JobOptions,
+        items: Sequence[WorkItem | RejectedItem],
+        *,
+        idempotency_key: str | None = None,
+        request_hash: str | None = None,
+        webhook: Webhook | None = None,
+        source: dict[str, Any] | None = None,
+        capacity: int | None = None,
+    ) -> tuple[JobRecord, bool]:
+        """The new job and True, or the job an earlier request with the same key made and False.
+
+        The same key with a different request is refused with 409 `idempotency_conflict`; a
+        job that would take the unfinished items over `capacity` gets 429.
+        """
+        with self._transaction() as db:
+            if idempotency_key is not None:
+                existing = self._by_key(db, idempotency_key, request_hash)
+                if existing is not None:
+                    return self._record(db, existing), False
+            if capacity is not None:
+                self._check_capacity(db, len(items), capacity)
+            job_id = uuid.uuid4().hex
+            now = time.time()
+            db.execute(
+                "INSERT INTO jobs (id, status, created_at, updated_at, options, source,"
+                " idempotency_key, request_hash, webhook_url, webhook_secret)"
+                " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job_id,
+                    now,
+                    now,
+                    json.dumps(options.to_json()),
+                    json.dumps(source) if source is not None else None,
+                    idempotency_key,
+                    request_hash,
+                    webhook.url if webhook else None,
+                    webhook.secret if webhook else None,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO items (job_id, idx, item_id, title, link, text, source_language,"
+                " state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_item_row(job_id, item) for item in items],
+            )
+            self._finish_if_complete(db, job_id)
+            return self._record(db, job_id), True
+
+    def job_for_key(self, idempotency_key: str, request_hash: str) -> JobRecord | None:
+        """The job an earlier request with this key made (409 if that request differed)."""
+        with self._transaction() as db:
+            job_id = self._by_key(db, idempotency_key, request_hash)
+            return self._record(db, job_id) if job_id is not None else None
+
+    def job(self, job_id: str) -> JobRecord:
+        with self._transaction() as db:
+            return self._record(db, job_id)
+
+    def items(self, job_id: str, offset: int = 0, limit: int = -1) -> list[ItemRecord]:
+        with self._transaction() as db:
+            self._record(db, job_id)  # 404 for an unknown job
+            rows = db.execute(
+                "SELECT idx, item_id, title, link, state, attempts, cached, result, error"
+                " FROM items WHERE job_id = ? ORDER BY idx LIMIT ? OFFSET ?",
+                (job_id, limit, offset),
+            ).fetchall()
+        return [_item_record(row) for row in rows]
+
+    def webhook_of(self, job_id: str) -> tuple[str, str | None] | None:
+        """The job's webhook URL and its own secret (None: the server's setting signs it)."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT webhook_url, webhook_secret FROM jobs WHERE id = ?", (job_id,)
+            ).fetchone()
+        return (row[0], row[1]) if row and row[0] else None
+
+    def jobs_with_webhook(self, status: WebhookStatus) -> list[str]:
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT id FROM jobs WHERE webhook_status = ? ORDER BY updated_at", (status,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def set_webhook_status(self, job_id: str, status: WebhookStatus) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE jobs SET webhook_status = ? WHERE id = ?", (status, job_id))
+
+    # The worker's side.
+
+    def requeue_interrupted(self) -> int:
+        """Items left running by a process that died are queued again (their attempt counts)."""
+        with self._transaction() as db:
+            return db.execute("UPDATE items SET state = 'queued' WHERE state = 'running'").rowcount
+
+    def next_queued_job(self) -> Claim | None:
+        """The oldest job not started yet, with all its queued items; it becomes running."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT id, options FROM jobs WHERE status = 'queued' ORDER BY created_at LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE jobs SET status = 'running', updated_at = ? WHERE id = ?",
+                (time.time(), row["id"]),
+            )
+            items = db.execute(
+                "SELECT idx, item_id, text, title, source_language, link FROM items"
+                " WHERE job_id = ? AND state = 'queued' ORDER BY idx",
+                (row["id"],),
+            ).fetchall()
+        return Claim(row["id"], _options(row["options"]), [_work_item(r) for r in items])
+
+    def claim(self, size: int, max_attempts: int) -> Claim | None:
+        """Up to `size` queued items of the oldest running job, marked running, attempt counted.
+
+        Items already started `max_attempts` times fail instead of running again.
+        """
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT j.id, j.options FROM jobs j WHERE j.status = 'running' AND EXISTS"
+                " (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.state = 'queued')"
+                " ORDER BY j.created_at LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            job_id = row["id"]
+            self._abandon_exhausted(db, job_id, max_attempts)
+            items = db.execute(
+                "SELECT idx, item_id, text, title, source_language, link FROM items"
+                " WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?",
+                (job_id, size),
+            ).fetchall()
+            db.executemany(
+                "UPDATE items SET state = 'running', attempts = attempts + 1"
+                " WHERE job_id = ? AND idx = ?",
+                [(job_id, item["idx"]) for item in items],
+            )
+            self._finish_if_complete(db, job_id)
+        return Claim(job_id, _options(row["options"]), [_work_item(r) for r in items])
+
+    def complete(self, job_id: str, outcomes: Sequence[Outcome]) -> JobStatus | None:
+        """Write each outcome with its item's state (and cache entry) in one transaction.
+
+        Only items still queued or running are written, so a result never lands twice and a
+        cancelled item stays cancelled. Returns the job's status if this finished it.
+        """
+        with self._transaction() as db:
+            for outcome in outcomes:
+                written = db.execute(
+                    "UPDATE items SET state = ?, cached = ?, result = ?, error = ?"
+                    " WHERE job_id = ? AND idx = ? AND state IN ('queued', 'running')",
+                    (
+                        "done" if outcome.result is not None else "failed",
+                        int(outcome.cached),
+                        json.dumps(outcome.result, ensure_ascii=False)
+                        if outcome.result is not None
+                        else None,
+                        _error_json(outcome.error) if outcome.error is not None else None,
+                        job_id,
+                        outcome.index,
+                    ),
+                ).rowcount
+                if written and outcome.cache_entry is not None:
+                    self._put_cache(db, *outcome.cache_entry)
+            db.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (time.time(), job_id))
+            return self._finish_if_complete(db, job_id)
+
+    def release(self, job_id: str, indexes: Sequence[int]) -> None:
+        """Put running items back in the queue (their model call failed as a whole)."""
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE items SET state = 'queued' WHERE job_id = ? AND idx = ?"
+                " AND state = 'running'",
+                [(job_id, index) for index in indexes],
+            )
+
+    def cancel(self, job_id: str) -> JobRecord:
+        """Queued items are cancelled; the group on the model finishes and is kept."""
+        with self._transaction() as db:
+            record = self._record(db, job_id)
+            if record.status in ("done", "failed"):
+                raise LingosumError(
+                    "job_finished", f"Job {job_id} has already finished ({record.status}).", 409
+                )
+            if record.status != "cancelled":
+                db.execute(
+                    "UPDATE items SET state = 'cancelled' WHERE job_id = ? AND state = 'queued'",
+                    (job_id,),
+                )
+                self._set_finished(db, job_id, "cancelled")
+            return self._record(db, job_id)
+
+    # The cache.
+
+    def cached(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not keys:
+            return {}
+        with self._transaction() as db:
+            marks = ",".join("?" * len(keys))
+            rows = db.execute(
+                f"SELECT key, result FROM cache WHERE key IN ({marks})", list(keys)
+            ).fetchall()
+        return {row["key"]: json.loads(row["result"]) for row in rows}
+
+    def put_cache(self, key: str, result: dict[str, Any]) -> None:
+        with self._transaction() as db:
+            self._put_cache(db, key, result)
+
+    # Internals; each runs inside a transaction.
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @staticmethod
+    def _put_cache(db: sqlite3.Connection, key: str, result: dict[str, Any]) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO cache (key, result, created_at) VALUES (?, ?, ?)",
+            (key, json.dumps(result, ensure_ascii=False), time.time()),
+        )
+
+    @staticmethod
+    def _by_key(db: sqlite3.Connection, key: str, request_hash: str | None) -> str | None:
+        row = db.execute(
+            "SELECT id, request_hash FROM jobs WHERE idempotency_key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        if row["request_hash"] != request_hash:
+            raise LingosumError(
+                "idempotency_conflict",
+                "This Idempotency-Key was used for a different request; use a new key.",
+                status=409,
+            )
+        return str(row["id"])
+
+    @staticmethod
+    def _check_capacity(db: sqlite3.Connection, adding: int, capacity: int) -> None:
+        row = db.execute(
+            "SELECT COUNT(*) FROM items WHERE state IN ('queued', 'running')"
+        ).fetchone()
+        if int(row[0]) + adding > capacity:
+            raise LingosumError(
+                "overloaded",
+                f"The server holds {row[0]} unfinished job items; the limit is {capacity}.",
+                status=429,
+                retry_after=60,
+            )
+
+    def _abandon_exhausted(self, db: sqlite3.Connection, job_id: str, max_attempts: int) -> None:
+        error = LingosumError(
+            "item_abandoned",
+            f"The item was started {max_attempts} times without finishing.",
+            status=500,
+        )
+        db.execute(
+            "UPDATE items SET state = 'failed', error = ?"
+            " WHERE job_id = ? AND state = 'queued' AND attempts >= ?",
+            (_error_json(error), job_id, max_attempts),
+        )
+
+    def _finish_if_complete(self, db: sqlite3.Connection, job_id: str) -> JobStatus | None:
+        counts = _progress(db, job_id)
+        status = db.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()[0]
+        if status not in ACTIVE or counts.queued or counts.running:
+            return None
+        finished: JobStatus = "failed" if counts.failed and not counts.done else "done"
+        self._set_finished(db, job_id, finished)
+        return finished
+
+    @staticmethod
+    def _set_finished(db: sqlite3.Connection, job_id: str, status: JobStatus) -> None:
+        db.execute(
+            "UPDATE jobs SET status = ?, updated_at = ?, webhook_status ="
+            " CASE WHEN webhook_url IS NULL THEN 'none' ELSE 'pending' END WHERE id = ?",
+            (status, time.time(), job_id),
+        )
+
+    def _record(self, db: sqlite3.Connection, job_id: str) -> JobRecord:
+        row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise LingosumError("job_not_found", f"There is no job {job_id!r}.", status=404)
+        return JobRecord(
+            row["id"],
+            row["status"],
+            row["created_at"],
+            row["updated_at"],
+            _options(row["options"]),
+            json.loads(row["source"]) if row["source"] else None,
+            row["webhook_url"],
+            row["webhook_status"],
+            _progress(db, job_id),
+        )
+
+
+def _progress(db: sqlite3.Connection, job_id: str) -> Progress:
+    rows = db.execute(
+        "SELECT state, COUNT(*), SUM(cached) FROM items WHERE job_id = ? GROUP BY state",
+        (job_id,),
+    ).fetchall()
+    counts = {row[0]: int(row[1]) for row in rows}
+    cached = sum(int(row[2] or 0) for row in rows)
+    return Progress(total=sum(counts.values()), cached=cached, **counts)
+
+
+def _item_row(job_id: str, item: WorkItem | RejectedItem) -> tuple[Any, ...]:
+    if isinstance(item, RejectedItem):
+        return (
+            job_id,
+            item.index,
+            item.id,
+            None,
+            None,
+            "",
+            None,
+            "failed",
+            _error_json(item.error),
+        )
+    return (
+        job_id,
+        item.index,
+        item.id,
+        item.title,
+        item.link,
+        item.text,
+        item.source_language,
+        "queued",
+        None,
+    )
+
+
+def _work_item(row: sqlite3.Row) -> WorkItem:
+    return WorkItem(
+        row["idx"], row["item_id"], row["text"], row["title"], row["source_language"], row["link"]
+    )
+
+
+def _item_record(row: sqlite3.Row) -> ItemRecord:
+    return ItemRecord(
+        row["idx"],
+        row["item_id"],
+        row["title"],
+        row["link"],
+        row["state"],
+        row["attempts"],
+        bool(row["cached"]),
+        json.loads(row["result"]) if row["result"] else None,
+        json.loads(row["error"]) if row["error"] else None,
+    )
+
+
+def _options(text: str) -> JobOptions:
+    return JobOptions.from_json(json.loads(text))
+
+
+def _error_json(error: LingosumError) -> str:
+    return json.dumps({"code": error.code, "message": error.message}, ensure_ascii=False)
