@@ -47,6 +47,10 @@ class JobWorker:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def notify(self) -> None:
         """A job was submitted: look for work now instead of at the next idle tick."""
         self._wake.set()

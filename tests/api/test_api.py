@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,71 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.backends.base import GenerationRequest
 from service.engine import Engine
 from service.settings import Settings
-from tests.fakes import FakeBackend, task_of, write_prompts
-
-ENGLISH = (
-    "The city of Riverton opened its new harbor bridge on Tuesday. The bridge cost 310 million "
-    "dollars and is 1,200 meters long. Mayor Elena Ortiz said it cuts the drive to 15 minutes."
-)
-
-
-def scripted(request: GenerationRequest) -> str:
-    task = task_of(request)
-    if task == "summarize":
-        return (
-            "Riverton opened a 1,200-meter bridge that cost 310 million dollars. It took 4 years."
-        )
-    if task == "translate":
-        return "里弗顿开通了一座长1200米、耗资3.1亿美元的大桥。"
-    return "术语"
-
-
-def wait_ready(client: TestClient, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while client.get("/readyz").status_code != 200:
-        assert time.monotonic() < deadline, "the app never became ready"
-        time.sleep(0.01)
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        prompts_dir=write_prompts(tmp_path / "prompts"),
-        warmup=False,
-        max_text_chars=2_000,
-        max_pending_requests=2,
-    )
-
-
-@pytest.fixture
-def backend() -> FakeBackend:
-    return FakeBackend(scripted)
-
-
-def app_with(settings: Settings, backend: FakeBackend) -> TestClient:
-    factory: Callable[[Settings], Engine] = lambda s: Engine(  # noqa: E731
-        s, summarizer=backend, translator=backend
-    )
-    return TestClient(create_app(settings, engine_factory=factory))
-
-
-@pytest.fixture
-def client(settings: Settings, backend: FakeBackend) -> Iterator[TestClient]:
-    with app_with(settings, backend) as client:
-        wait_ready(client)
-        yield client
-
-
-def assert_error(response: object, status: int, code: str) -> None:
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message"}
-    assert body["error"]["code"] == code
-    assert body["error"]["message"]
+from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, wait_ready
+from tests.fakes import FakeBackend
 
 
 def test_summarize_returns_both_summaries_and_the_route(client: TestClient) -> None:
@@ -187,20 +125,6 @@ def test_detect_languages_and_docs(client: TestClient) -> None:
     assert {"ja", "ko", "de", "es", "fr"} <= set(languages)
     assert "/v1/summarize" in client.get("/openapi.json").json()["paths"]
     assert client.get("/docs").status_code == 200
-
-
-class BlockingBackend(FakeBackend):
-    """Holds every generate call until released, to see what the server does meanwhile."""
-
-    def __init__(self) -> None:
-        super().__init__(scripted)
-        self.entered = threading.Event()
-        self.release = threading.Event()
-
-    def generate(self, requests):  # type: ignore[no-untyped-def]
-        self.entered.set()
-        assert self.release.wait(10)
-        return super().generate(requests)
 
 
 def test_model_calls_leave_the_event_loop_free_and_overload_gets_429(settings: Settings) -> None:
