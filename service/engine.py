@@ -47,6 +47,7 @@ class RouteEntry:
     batch_size: int = 1
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    prefill_ms: float | None = None  # of the whole model call, where the backend measures it
 
 
 @dataclass
@@ -57,6 +58,7 @@ class DocumentResult:
     summaries: dict[str, Finalized]
     route: list[RouteEntry] = field(default_factory=list)
     pipeline_warnings: list[str] = field(default_factory=list)
+    chunks: int = 1  # more than one: the article was summarized map-reduce
 
     @property
     def warnings(self) -> list[str]:
@@ -74,6 +76,7 @@ class _Work:
     detection: Detection | None = None
     error: LingosumError | None = None
     done: int = 0
+    chunks: int = 1
 
 
 class Engine:
@@ -115,7 +118,7 @@ class Engine:
             for backend in {id(b): b for b in (summarizer_backend, translator_backend)}.values():
                 _warm_up(backend)
         self._translator = Translator(translator_backend, self._prompts)
-        self._summarizer = Summarizer(summarizer_backend, self._prompts)
+        self._summarizer = Summarizer(summarizer_backend, self._prompts, self.settings.chunk_tokens)
 
     def close(self) -> None:
         backends = {id(s.backend): s.backend for s in (self._summarizer, self._translator) if s}
@@ -187,6 +190,7 @@ class Engine:
             return
         ms = elapsed()
         for work, output in zip(group, outputs, strict=True):
+            work.chunks = max(work.chunks, output.chunks)
             work.slots[step.writes] = (
                 self._guarded(work, output.text) if step.stage == "summarize" else output.text
             )
@@ -200,6 +204,7 @@ class Engine:
                     len(group),
                     output.prompt_tokens,
                     output.completion_tokens,
+                    output.prefill_ms,
                 )
             )
             work.done += 1
@@ -272,6 +277,7 @@ class Engine:
                     summaries[id(work)],
                     work.route,
                     work.warnings,
+                    work.chunks,
                 )
             )
         return results

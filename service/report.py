@@ -28,6 +28,7 @@ def result_to_json(result: DocumentResult, target_keys: dict[str, str]) -> dict[
         "language_confidence": result.language_confidence,
         "language_detected": result.language_detected,
         "summaries": summaries,
+        "chunks": result.chunks,
         "route": [asdict(entry) for entry in result.route],
         "warnings": result.warnings,
     }

@@ -81,6 +81,7 @@ class RouteStepOut(BaseModel):
     batch_size: int
     prompt_tokens: int
     completion_tokens: int
+    prefill_ms: float | None
 
 
 class SummarizeResponse(BaseModel):
@@ -88,6 +89,7 @@ class SummarizeResponse(BaseModel):
     language_confidence: float
     language_detected: bool
     summaries: dict[str, SummaryOut]
+    chunks: int = Field(description="Pieces the article was summarized in; 1 unless it was long.")
     route: list[RouteStepOut]
     warnings: list[str]
 

@@ -103,6 +103,7 @@ def test_summarize_returns_both_summaries_and_the_route(client: TestClient) -> N
         "fake",
     )
     assert all(step["ms"] >= 0 for step in body["route"])
+    assert body["chunks"] == 1
 
 
 def test_unsupported_number_is_dropped_and_reported(client: TestClient) -> None:
