@@ -20,7 +20,8 @@ from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
 from .prompts import PromptBook
 from .settings import Settings
 from .stages.detect import Detection, LanguageDetector
-from .stages.finalize import Finalized, FinalizeItem, Finalizer, drop_unsupported_numbers
+from .stages.finalize import Finalized, FinalizeItem, Finalizer
+from .stages.guard import GuardItem, SummaryGuard
 from .stages.requests import StageOutput
 from .stages.summarize import Length, SummarizeItem, Summarizer
 from .stages.translate import TranslateItem, Translator
@@ -191,9 +192,7 @@ class Engine:
         ms = elapsed()
         for work, output in zip(group, outputs, strict=True):
             work.chunks = max(work.chunks, output.chunks)
-            work.slots[step.writes] = (
-                self._guarded(work, output.text) if step.stage == "summarize" else output.text
-            )
+            work.slots[step.writes] = output.text
             work.route.append(
                 RouteEntry(
                     step.stage,
@@ -210,32 +209,28 @@ class Engine:
             work.done += 1
 
     @staticmethod
-    def _guarded(work: _Work, summary: str) -> str:
-        """Drop unsupported numbers before a translation can carry them on."""
-        assert work.detection is not None
-        text, warnings, _ = drop_unsupported_numbers(
-            summary, work.document.text, work.detection.language
-        )
-        work.warnings += warnings
-        return text
-
-    @staticmethod
     def _call(
         step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
     ) -> list[StageOutput]:
         if step.stage == "summarize":
-            return summarizer.run(
-                [
+            items = [
+                GuardItem(
                     SummarizeItem(
                         w.slots[step.reads],
                         w.document.title,
                         step.source,
                         step.target,
                         w.document.length,
-                    )
-                    for w in group
-                ]
-            )
+                    ),
+                    w.document.text,
+                    w.detection.language if w.detection else step.source,
+                )
+                for w in group
+            ]
+            guarded = SummaryGuard(summarizer).run(items, summarizer.run([i.asked for i in items]))
+            for work, result in zip(group, guarded, strict=True):
+                work.warnings += result.warnings
+            return [result.output for result in guarded]
         return translator.run(
             [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
         )
@@ -253,7 +248,11 @@ class Engine:
                         work,
                         target,
                         FinalizeItem(
-                            work.slots[slot], target, work.document.text, work.detection.language
+                            work.slots[slot],
+                            target,
+                            work.document.text,
+                            work.detection.language,
+                            _translated_from(work, slot),
                         ),
                     )
                 )
@@ -281,6 +280,11 @@ class Engine:
                 )
             )
         return results
+
+
+def _translated_from(work: _Work, slot: str) -> str | None:
+    step = next((s for s in work.steps if s.stage == "translate" and s.writes == slot), None)
+    return work.slots[step.reads] if step else None
 
 
 def _group_by_next_step(works: list[_Work]) -> dict[Step, list[_Work]]:

@@ -20,6 +20,7 @@ def result_to_json(result: DocumentResult, target_keys: dict[str, str]) -> dict[
             "words": count_words(summary.text),
             "checks": {
                 "unsupported_numbers": summary.unsupported_numbers,
+                "unsupported_names": summary.unsupported_names,
                 "untranslated": summary.untranslated,
             },
         }

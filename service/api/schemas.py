@@ -61,8 +61,9 @@ class DetectResponse(BaseModel):
 
 
 class SummaryChecks(BaseModel):
-    unsupported_numbers: list[str]
-    untranslated: list[str]
+    unsupported_numbers: list[str] = Field(description="Numbers the article does not state.")
+    unsupported_names: list[str] = Field(description="Names the article never writes.")
+    untranslated: list[str] = Field(description="Words left in the wrong language.")
 
 
 class SummaryOut(BaseModel):

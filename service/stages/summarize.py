@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..backends import Backend, Generation, GenerationRequest
+from ..backends import Backend, ChatMessage, Generation, GenerationRequest
+from ..faithfulness import Problems
 from ..prompts import PromptBook
 from ..text import drop_unfinished_sentence, join_sentences, split_sentences
 from .chunking import chunk_text
@@ -83,6 +84,36 @@ class Summarizer:
             for i, (item, generation) in enumerate(zip(work, final, strict=True))
         ]
 
+    def revise(
+        self, drafts: Sequence[tuple[SummarizeItem, str, Problems]]
+    ) -> list[StageOutput | None]:
+        """A second try at each draft, told what it stated that the article does not.
+
+        It continues the draft's own conversation, so the article is not processed again.
+        None where that conversation cannot be had: a model that takes no instructions, or
+        an article that was summarized in chunks.
+        """
+        wanted = [
+            i
+            for i, (item, _, _) in enumerate(drafts)
+            if self.backend.follows_instructions
+            and self.backend.count_tokens(item.text) <= self._chunk_tokens
+        ]
+        requests = []
+        for i in wanted:
+            item, draft, problems = drafts[i]
+            first = self._request(item)
+            follow_up = self._prompts.get("revise", item.target).render(
+                problems=problems.describe(), sentences=LENGTHS[item.length].sentences
+            )
+            messages = (*first.messages, ChatMessage("assistant", draft), *follow_up)
+            requests.append(replace(first, messages=messages))
+        revised: list[StageOutput | None] = [None] * len(drafts)
+        for i, generation in zip(wanted, self.backend.generate(requests), strict=True):
+            text = _within_length(generation.text, LENGTHS[drafts[i][0].length])
+            revised[i] = StageOutput.of(text, generation)
+        return revised
+
     def _long_texts(self, items: list[SummarizeItem]) -> dict[int, list[str]]:
         split = {
             i: chunk_text(item.text, self.backend.count_tokens, self._chunk_tokens)
@@ -107,6 +138,11 @@ class Summarizer:
             words=preset.words,
             chars=preset.chars,
         )
+
+
+def lead_sentences(text: str, length: Length) -> str:
+    """The article's opening sentences: the extractive fallback when a summary cannot be trusted."""
+    return join_sentences(split_sentences(text)[: LENGTHS[length].sentences])
 
 
 def _largest_chunk(backend: Backend) -> int:

@@ -25,7 +25,7 @@ ENGLISH = (
 
 def scripted(request: GenerationRequest) -> str:
     task = task_of(request)
-    if task == "summarize":
+    if task in ("summarize", "revise"):  # a model that repeats its mistake when told of it
         return (
             "Riverton opened a 1,200-meter bridge that cost 310 million dollars. It took 4 years."
         )
@@ -110,6 +110,7 @@ def test_unsupported_number_is_dropped_and_reported(client: TestClient) -> None:
     body = client.post("/v1/summarize", json={"text": ENGLISH, "targets": ["en"]}).json()
 
     assert "4 years" not in body["summaries"]["en"]["text"]
+    assert any("number 4," in w and "rewrite did no better" in w for w in body["warnings"])
     assert any("(4)" in warning for warning in body["warnings"])
     assert body["summaries"]["en"]["checks"]["unsupported_numbers"] == []
 
