@@ -20,7 +20,8 @@ from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
 from .prompts import PromptBook
 from .settings import Settings
 from .stages.detect import Detection, LanguageDetector
-from .stages.finalize import Finalized, FinalizeItem, Finalizer, drop_unsupported_numbers
+from .stages.finalize import Finalized, FinalizeItem, Finalizer
+from .stages.guard import GuardItem, SummaryGuard
 from .stages.requests import StageOutput
 from .stages.summarize import Length, SummarizeItem, Summarizer
 from .stages.translate import TranslateItem, Translator
@@ -47,6 +48,7 @@ class RouteEntry:
     batch_size: int = 1
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    prefill_ms: float | None = None  # of the whole model call, where the backend measures it
 
 
 @dataclass
@@ -57,6 +59,7 @@ class DocumentResult:
     summaries: dict[str, Finalized]
     route: list[RouteEntry] = field(default_factory=list)
     pipeline_warnings: list[str] = field(default_factory=list)
+    chunks: int = 1  # more than one: the article was summarized map-reduce
 
     @property
     def warnings(self) -> list[str]:
@@ -74,6 +77,7 @@ class _Work:
     detection: Detection | None = None
     error: LingosumError | None = None
     done: int = 0
+    chunks: int = 1
 
 
 class Engine:
@@ -115,7 +119,7 @@ class Engine:
             for backend in {id(b): b for b in (summarizer_backend, translator_backend)}.values():
                 _warm_up(backend)
         self._translator = Translator(translator_backend, self._prompts)
-        self._summarizer = Summarizer(summarizer_backend, self._prompts)
+        self._summarizer = Summarizer(summarizer_backend, self._prompts, self.settings.chunk_tokens)
 
     def close(self) -> None:
         backends = {id(s.backend): s.backend for s in (self._summarizer, self._translator) if s}
@@ -187,9 +191,8 @@ class Engine:
             return
         ms = elapsed()
         for work, output in zip(group, outputs, strict=True):
-            work.slots[step.writes] = (
-                self._guarded(work, output.text) if step.stage == "summarize" else output.text
-            )
+            work.chunks = max(work.chunks, output.chunks)
+            work.slots[step.writes] = output.text
             work.route.append(
                 RouteEntry(
                     step.stage,
@@ -200,37 +203,34 @@ class Engine:
                     len(group),
                     output.prompt_tokens,
                     output.completion_tokens,
+                    output.prefill_ms,
                 )
             )
             work.done += 1
-
-    @staticmethod
-    def _guarded(work: _Work, summary: str) -> str:
-        """Drop unsupported numbers before a translation can carry them on."""
-        assert work.detection is not None
-        text, warnings, _ = drop_unsupported_numbers(
-            summary, work.document.text, work.detection.language
-        )
-        work.warnings += warnings
-        return text
 
     @staticmethod
     def _call(
         step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
     ) -> list[StageOutput]:
         if step.stage == "summarize":
-            return summarizer.run(
-                [
+            items = [
+                GuardItem(
                     SummarizeItem(
                         w.slots[step.reads],
                         w.document.title,
                         step.source,
                         step.target,
                         w.document.length,
-                    )
-                    for w in group
-                ]
-            )
+                    ),
+                    w.document.text,
+                    w.detection.language if w.detection else step.source,
+                )
+                for w in group
+            ]
+            guarded = SummaryGuard(summarizer).run(items, summarizer.run([i.asked for i in items]))
+            for work, result in zip(group, guarded, strict=True):
+                work.warnings += result.warnings
+            return [result.output for result in guarded]
         return translator.run(
             [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
         )
@@ -248,7 +248,11 @@ class Engine:
                         work,
                         target,
                         FinalizeItem(
-                            work.slots[slot], target, work.document.text, work.detection.language
+                            work.slots[slot],
+                            target,
+                            work.document.text,
+                            work.detection.language,
+                            _translated_from(work, slot),
                         ),
                     )
                 )
@@ -272,9 +276,15 @@ class Engine:
                     summaries[id(work)],
                     work.route,
                     work.warnings,
+                    work.chunks,
                 )
             )
         return results
+
+
+def _translated_from(work: _Work, slot: str) -> str | None:
+    step = next((s for s in work.steps if s.stage == "translate" and s.writes == slot), None)
+    return work.slots[step.reads] if step else None
 
 
 def _group_by_next_step(works: list[_Work]) -> dict[Step, list[_Work]]:

@@ -1,7 +1,8 @@
 """Prompt templates, kept as files in `prompts/`: `<task>.<language>.txt`.
 
-A file holds the system message, a line `---`, then the user message. Placeholders are
-`{name}` fields filled by the stage that uses the template.
+A file holds the system message, a line `---`, then the user message. A follow-up turn in a
+conversation already under way has no system message: its file opens with the `---` line.
+Placeholders are `{name}` fields filled by the stage that uses the template.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ REQUIRED = (
     "translate.en",
     "translate.zh",
     "translate_terms.zh",
+    "revise.en",
+    "revise.zh",
 )
 
 
@@ -27,10 +30,10 @@ class PromptTemplate:
     user: str
 
     def render(self, **fields: object) -> tuple[ChatMessage, ...]:
-        return (
-            ChatMessage("system", self.system.format(**fields)),
-            ChatMessage("user", self.user.format(**fields)),
-        )
+        user = ChatMessage("user", self.user.format(**fields))
+        if not self.system:
+            return (user,)
+        return (ChatMessage("system", self.system.format(**fields)), user)
 
 
 class PromptBook:
@@ -45,7 +48,7 @@ class PromptBook:
 def _read(path: Path) -> PromptTemplate:
     if not path.is_file():
         raise LingosumError("prompt_missing", f"Prompt template {path} is missing.", status=500)
-    system, separator, user = path.read_text(encoding="utf-8").partition("\n---\n")
+    system, separator, user = ("\n" + path.read_text(encoding="utf-8")).partition("\n---\n")
     if not separator:
         raise LingosumError(
             "prompt_invalid", f"{path} needs a line '---' between system and user text.", 500

@@ -20,6 +20,7 @@ def result_to_json(result: DocumentResult, target_keys: dict[str, str]) -> dict[
             "words": count_words(summary.text),
             "checks": {
                 "unsupported_numbers": summary.unsupported_numbers,
+                "unsupported_names": summary.unsupported_names,
                 "untranslated": summary.untranslated,
             },
         }
@@ -28,6 +29,7 @@ def result_to_json(result: DocumentResult, target_keys: dict[str, str]) -> dict[
         "language_confidence": result.language_confidence,
         "language_detected": result.language_detected,
         "summaries": summaries,
+        "chunks": result.chunks,
         "route": [asdict(entry) for entry in result.route],
         "warnings": result.warnings,
     }

@@ -59,7 +59,13 @@ class Settings(BaseSettings):
         "('translate'), or summarize directly into each language ('direct').",
     )
     max_text_chars: int = Field(
-        60_000, ge=1, description="Largest article accepted, in characters; larger gets 413."
+        200_000, ge=1, description="Largest article accepted, in characters; larger gets 413."
+    )
+    chunk_tokens: int = Field(
+        3072,
+        ge=1024,
+        description="Articles longer than this many tokens are summarized map-reduce, in "
+        "chunks of at most this size cut at sentence boundaries.",
     )
     max_pending_requests: int = Field(
         16, ge=1, description="Requests that may wait for the models; more get 429."

@@ -20,7 +20,10 @@ def write_prompts(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in REQUIRED:
         task, language = name.split(".")
-        body = f"fake system prompt\n---\ntask={task} target={language}\n{{text}}"
+        if task == "revise":  # a follow-up turn: no system message, and no new text
+            body = f"---\ntask={task} target={language}\n{{problems}}"
+        else:
+            body = f"fake system prompt\n---\ntask={task} target={language}\n{{text}}"
         (folder / f"{name}.txt").write_text(body, encoding="utf-8")
     return folder
 

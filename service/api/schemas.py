@@ -97,8 +97,9 @@ class DetectResponse(BaseModel):
 
 
 class SummaryChecks(BaseModel):
-    unsupported_numbers: list[str]
-    untranslated: list[str]
+    unsupported_numbers: list[str] = Field(description="Numbers the article does not state.")
+    unsupported_names: list[str] = Field(description="Names the article never writes.")
+    untranslated: list[str] = Field(description="Words left in the wrong language.")
 
 
 class SummaryOut(BaseModel):
@@ -117,6 +118,7 @@ class RouteStepOut(BaseModel):
     batch_size: int
     prompt_tokens: int
     completion_tokens: int
+    prefill_ms: float | None
 
 
 class SummarizeResponse(BaseModel):
@@ -124,6 +126,7 @@ class SummarizeResponse(BaseModel):
     language_confidence: float
     language_detected: bool
     summaries: dict[str, SummaryOut]
+    chunks: int = Field(description="Pieces the article was summarized in; 1 unless it was long.")
     route: list[RouteStepOut]
     warnings: list[str]
 

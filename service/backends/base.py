@@ -32,6 +32,7 @@ class Generation:
     hit_token_limit: bool
     prompt_tokens: int
     completion_tokens: int
+    prefill_ms: float | None = None  # time to the first token's scores, where measured
 
 
 class Backend(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -52,9 +53,11 @@ class LlamaCppBackend:
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         messages: Any = [{"role": m.role, "content": m.content} for m in request.messages]
-        processors: Any = (
-            [self._sentence_limit(request.max_sentences)] if request.max_sentences else None
-        )
+        started = time.perf_counter()
+        first_scores: list[float] = []
+        processors: Any = [_stopwatch(first_scores)]
+        if request.max_sentences:
+            processors.append(self._sentence_limit(request.max_sentences))
         result: Any = self._llama.create_chat_completion(
             messages=messages,
             max_tokens=request.max_new_tokens,
@@ -71,6 +74,7 @@ class LlamaCppBackend:
             hit_token_limit=choice["finish_reason"] == "length",
             prompt_tokens=int(usage["prompt_tokens"]),
             completion_tokens=int(usage["completion_tokens"]),
+            prefill_ms=round((first_scores[0] - started) * 1000, 1) if first_scores else None,
         )
 
     def _sentence_limit(self, max_sentences: int) -> Any:
@@ -92,3 +96,14 @@ class LlamaCppBackend:
 
     def close(self) -> None:
         self._llama.close()
+
+
+def _stopwatch(first_scores: list[float]) -> Any:
+    """Notes when the first scores arrive: the prompt has then been processed."""
+
+    def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        if not first_scores:
+            first_scores.append(time.perf_counter())
+        return scores
+
+    return processor

@@ -5,8 +5,10 @@
   other than names and acronyms left in a Chinese summary are translated in place;
   Chinese, Japanese or Korean words left in an English summary are mostly names, which a
   small model renders wrongly out of context, so they are reported, not replaced;
-- every number must be stated by the article; a sentence with an unsupported number is
-  dropped, and what cannot be repaired is reported under `checks`.
+- every number must be stated by the article, and a translated summary's numbers also by the
+  summary it translates (24% in English stays 24% in Chinese); a sentence with an
+  unsupported number is dropped, and what cannot be repaired is reported under `checks`;
+- names the article never writes are reported under `checks` (Latin-script texts only).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..chinese import stray_english_words, to_simplified, to_traditional
+from ..faithfulness import check
 from ..languages import is_chinese
 from ..numbers import numbers_outside, source_numbers
 from ..text import (
@@ -35,6 +38,7 @@ class FinalizeItem:
     language: str  # en, zh-Hans or zh-Hant
     article: str
     article_language: str
+    translated_from: str | None = None  # the summary this one is a translation of
 
 
 @dataclass
@@ -42,23 +46,26 @@ class Finalized:
     text: str
     language: str
     unsupported_numbers: list[str] = field(default_factory=list)
+    unsupported_names: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
 def drop_unsupported_numbers(
-    text: str, article: str, article_language: str
+    text: str, article: str, article_language: str, translated_from: str | None = None
 ) -> tuple[str, list[str], list[str]]:
-    """Drop the sentences whose numbers the article does not state.
+    """Drop the sentences whose numbers the article (and `translated_from`) does not state.
 
     Returns the text, a warning per dropped sentence, and the unsupported numbers left
     when every sentence has one (the text is then kept whole, to be reported).
     """
-    supported = source_numbers(article, article_language)
+    sources = [source_numbers(article, article_language)]
+    if translated_from is not None:
+        sources.append(source_numbers(translated_from))
     kept: list[str] = []
     dropped: list[tuple[str, list[str]]] = []
     for sentence in split_sentences(text):
-        bad = numbers_outside(sentence, supported)
+        bad = list(dict.fromkeys(n for s in sources for n in numbers_outside(sentence, s)))
         if bad:
             dropped.append((sentence, bad))
         else:
@@ -67,8 +74,9 @@ def drop_unsupported_numbers(
         return text, [], []
     if not kept:
         return text, [], [number for _, bad in dropped for number in bad]
+    what = "the article or the summary it translates" if translated_from else "the article"
     warnings = [
-        f"Dropped a sentence with numbers the article does not state ({', '.join(bad)}): {sentence}"
+        f"Dropped a sentence with numbers {what} does not state ({', '.join(bad)}): {sentence}"
         for sentence, bad in dropped
     ]
     return join_sentences(kept), warnings, []
@@ -84,7 +92,7 @@ class Finalizer:
         results = [self._normalize(item) for item in items]
         self._repair_untranslated(items, results)
         for item, result in zip(items, results, strict=True):
-            self._check_numbers(item, result)  # in Simplified, which the number readers know
+            self._check_facts(item, result)  # in Simplified, which the number readers know
             if item.language == "zh-Hant":
                 result.text = to_traditional(result.text)
         return results
@@ -123,12 +131,13 @@ class Finalizer:
                 result.warnings.append(f"Left untranslated: {', '.join(result.untranslated)}.")
 
     @staticmethod
-    def _check_numbers(item: FinalizeItem, result: Finalized) -> None:
+    def _check_facts(item: FinalizeItem, result: Finalized) -> None:
         result.text, warnings, unsupported = drop_unsupported_numbers(
-            result.text, item.article, item.article_language
+            result.text, item.article, item.article_language, item.translated_from
         )
         result.warnings += warnings
         result.unsupported_numbers = unsupported
+        result.unsupported_names = check(result.text, item.article, item.article_language).names
 
 
 def _untranslated(text: str, item: FinalizeItem) -> list[str]:

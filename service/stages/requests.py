@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..backends import Backend, ChatMessage, GenerationRequest
+from ..backends import Backend, ChatMessage, Generation, GenerationRequest
 from ..errors import LingosumError
 from ..languages import KNOWN_LANGUAGES
 from ..prompts import PromptBook
 
-_TEMPLATE_OVERHEAD_TOKENS = 256
+TEMPLATE_OVERHEAD_TOKENS = 256
 _PREAMBLE = re.compile(
     r"^\s*(?:\*\*)?(?:summary|translation|english summary|chinese summary|摘要|翻译|译文|总结)"
     r"(?:\*\*)?\s*[:：]\s*",
@@ -25,6 +26,28 @@ class StageOutput:
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    prefill_ms: float | None = None
+    chunks: int = 1  # how many pieces a long text was cut into
+
+    @classmethod
+    def of(
+        cls,
+        text: str,
+        generation: Generation,
+        *,
+        earlier: Sequence[Generation] = (),
+        chunks: int = 1,
+    ) -> StageOutput:
+        """The stage's final text, with the counts and timing of every generation behind it."""
+        spent = [*earlier, generation]
+        prefills = [g.prefill_ms for g in spent]
+        return cls(
+            text,
+            sum(g.prompt_tokens for g in spent),
+            sum(g.completion_tokens for g in spent),
+            None if None in prefills else round(sum(p or 0.0 for p in prefills), 1),
+            chunks,
+        )
 
 
 def language_name(code: str) -> str:
@@ -44,7 +67,7 @@ def build_request(
     **fields: object,
 ) -> GenerationRequest:
     """A request for `backend`: chat messages from the task's template, plus the bare text."""
-    needed = backend.count_tokens(text) + _TEMPLATE_OVERHEAD_TOKENS + max_new_tokens
+    needed = backend.count_tokens(text) + TEMPLATE_OVERHEAD_TOKENS + max_new_tokens
     if needed > backend.context_tokens:
         raise LingosumError(
             "text_too_long",

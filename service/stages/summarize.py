@@ -1,15 +1,22 @@
-"""The summarize stage: articles in, summaries of the asked length out, in batches."""
+"""The summarize stage: articles in, summaries of the asked length out, in batches.
+
+An article longer than the chunk budget is summarized map-reduce: each chunk is summarized on
+its own (map), and the chunk summaries, joined in order, are summarized again (reduce), until
+the text fits one pass.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..backends import Backend, GenerationRequest
+from ..backends import Backend, ChatMessage, Generation, GenerationRequest
+from ..faithfulness import Problems
 from ..prompts import PromptBook
 from ..text import drop_unfinished_sentence, join_sentences, split_sentences
-from .requests import StageOutput, build_request, clean_output
+from .chunking import chunk_text
+from .requests import TEMPLATE_OVERHEAD_TOKENS, StageOutput, build_request, clean_output
 
 Length = Literal["short", "medium", "long"]
 
@@ -38,21 +45,81 @@ class SummarizeItem:
     length: Length
 
 
+_MAP_LENGTH: Length = "long"
+
+
 class Summarizer:
-    def __init__(self, backend: Backend, prompts: PromptBook) -> None:
+    def __init__(self, backend: Backend, prompts: PromptBook, chunk_tokens: int) -> None:
         self.backend = backend
         self._prompts = prompts
+        self._chunk_tokens = min(chunk_tokens, _largest_chunk(backend))
 
     def run(self, items: Sequence[SummarizeItem]) -> list[StageOutput]:
-        generations = self.backend.generate([self._request(item) for item in items])
-        return [
-            StageOutput(
-                _within_length(generation.text, LENGTHS[item.length]),
-                generation.prompt_tokens,
-                generation.completion_tokens,
+        work = list(items)
+        spent: list[list[Generation]] = [[] for _ in work]
+        long = self._long_texts(work)
+        chunks = [len(long.get(i, [""])) for i in range(len(work))]
+        while long:
+            mapped = [(i, chunk) for i, pieces in long.items() for chunk in pieces]
+            generations = self.backend.generate(
+                [self._request(replace(work[i], text=c, length=_MAP_LENGTH)) for i, c in mapped]
             )
-            for item, generation in zip(items, generations, strict=True)
+            summaries: dict[int, list[str]] = {}
+            for (i, _), generation in zip(mapped, generations, strict=True):
+                summaries.setdefault(i, []).append(
+                    _within_length(generation.text, LENGTHS[_MAP_LENGTH])
+                )
+                spent[i].append(generation)
+            for i, parts in summaries.items():
+                work[i] = replace(work[i], text="\n\n".join(parts), source=work[i].target)
+            long = self._long_texts(work)
+        final = self.backend.generate([self._request(item) for item in work])
+        return [
+            StageOutput.of(
+                _within_length(generation.text, LENGTHS[item.length]),
+                generation,
+                earlier=spent[i],
+                chunks=chunks[i],
+            )
+            for i, (item, generation) in enumerate(zip(work, final, strict=True))
         ]
+
+    def revise(
+        self, drafts: Sequence[tuple[SummarizeItem, str, Problems]]
+    ) -> list[StageOutput | None]:
+        """A second try at each draft, told what it stated that the article does not.
+
+        It continues the draft's own conversation, so the article is not processed again.
+        None where that conversation cannot be had: a model that takes no instructions, or
+        an article that was summarized in chunks.
+        """
+        wanted = [
+            i
+            for i, (item, _, _) in enumerate(drafts)
+            if self.backend.follows_instructions
+            and self.backend.count_tokens(item.text) <= self._chunk_tokens
+        ]
+        requests = []
+        for i in wanted:
+            item, draft, problems = drafts[i]
+            first = self._request(item)
+            follow_up = self._prompts.get("revise", item.target).render(
+                problems=problems.describe(), sentences=LENGTHS[item.length].sentences
+            )
+            messages = (*first.messages, ChatMessage("assistant", draft), *follow_up)
+            requests.append(replace(first, messages=messages))
+        revised: list[StageOutput | None] = [None] * len(drafts)
+        for i, generation in zip(wanted, self.backend.generate(requests), strict=True):
+            text = _within_length(generation.text, LENGTHS[drafts[i][0].length])
+            revised[i] = StageOutput.of(text, generation)
+        return revised
+
+    def _long_texts(self, items: list[SummarizeItem]) -> dict[int, list[str]]:
+        split = {
+            i: chunk_text(item.text, self.backend.count_tokens, self._chunk_tokens)
+            for i, item in enumerate(items)
+        }
+        return {i: chunks for i, chunks in split.items() if len(chunks) > 1}
 
     def _request(self, item: SummarizeItem) -> GenerationRequest:
         preset = LENGTHS[item.length]
@@ -71,6 +138,15 @@ class Summarizer:
             words=preset.words,
             chars=preset.chars,
         )
+
+
+def lead_sentences(text: str, length: Length) -> str:
+    """The article's opening sentences: the extractive fallback when a summary cannot be trusted."""
+    return join_sentences(split_sentences(text)[: LENGTHS[length].sentences])
+
+
+def _largest_chunk(backend: Backend) -> int:
+    return backend.context_tokens - TEMPLATE_OVERHEAD_TOKENS - LENGTHS["long"].max_new_tokens
 
 
 def _within_length(text: str, preset: LengthPreset) -> str:

@@ -26,10 +26,7 @@ class Translator:
 
     def run(self, items: Sequence[TranslateItem]) -> list[StageOutput]:
         generations = self.backend.generate([self._request(item) for item in items])
-        return [
-            StageOutput(clean_output(g.text), g.prompt_tokens, g.completion_tokens)
-            for g in generations
-        ]
+        return [StageOutput.of(clean_output(g.text), g) for g in generations]
 
     def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[str]:
         """Chinese renderings of English terms, each given with the sentence it stands in."""

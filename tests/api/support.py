@@ -22,7 +22,7 @@ ENGLISH = (
 
 def scripted(request: GenerationRequest) -> str:
     task = task_of(request)
-    if task == "summarize":
+    if task in ("summarize", "revise"):  # a model that repeats its mistake when told of it
         return (
             "Riverton opened a 1,200-meter bridge that cost 310 million dollars. It took 4 years."
         )

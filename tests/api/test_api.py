@@ -41,12 +41,14 @@ def test_summarize_returns_both_summaries_and_the_route(client: TestClient) -> N
         "fake",
     )
     assert all(step["ms"] >= 0 for step in body["route"])
+    assert body["chunks"] == 1
 
 
 def test_unsupported_number_is_dropped_and_reported(client: TestClient) -> None:
     body = client.post("/v1/summarize", json={"text": ENGLISH, "targets": ["en"]}).json()
 
     assert "4 years" not in body["summaries"]["en"]["text"]
+    assert any("number 4," in w and "rewrite did no better" in w for w in body["warnings"])
     assert any("(4)" in warning for warning in body["warnings"])
     assert body["summaries"]["en"]["checks"]["unsupported_numbers"] == []
 

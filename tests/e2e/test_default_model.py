@@ -54,6 +54,8 @@ def test_english_article_gets_faithful_english_and_chinese_summaries(
     ]
     assert_faithful_pair(body, source, "en")
     assert "Riverton" in body["summaries"]["en"]["text"]
+    for step in body["route"][1:3]:
+        assert 0 < step["prefill_ms"] < step["ms"], step
 
 
 @pytest.mark.parametrize(

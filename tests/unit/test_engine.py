@@ -153,18 +153,40 @@ def test_route_entries(engine: Engine) -> None:
     assert all(e.ms >= 0 for e in en1.route + zh.route)
 
 
-def test_too_long_document_gets_its_own_error(prompts_dir: Path, translator: FakeBackend) -> None:
-    summarizer = FakeBackend(summarize_reply, name="fake-summarizer", context_tokens=1024)
+def test_long_document_is_summarized_map_reduce_beside_the_others(
+    prompts_dir: Path, translator: FakeBackend
+) -> None:
+    def reply(request: GenerationRequest) -> str:
+        if request.text in (EN1, EN2):
+            return summarize_reply(request)
+        first = request.text.split(".")[0].strip()  # the first sentence stands for the chunk
+        return f"{first} ({len(request.text.split())} words)."
+
+    summarizer = FakeBackend(reply, name="fake-summarizer", context_tokens=1024)
     engine = make_engine(prompts_dir, summarizer, translator)
-    long_text = " ".join(["The council met again and talked about roads."] * 200)
-    results = engine.summarize([Document(EN1), Document(long_text), Document(EN2)])
-    error = results[1]
-    assert isinstance(error, LingosumError)
-    assert error.status == 413 and error.code == "text_too_long"
+    paragraphs = [f"Section {n} of the council report covered the roads." for n in range(1, 41)]
+    long_text = " ".join(paragraphs * 10)
+    results = engine.summarize(
+        [
+            Document(EN1, targets=("en",)),
+            Document(long_text, targets=("en",)),
+            Document(EN2, targets=("en",)),
+        ]
+    )
+
+    long_result = ok(results[1])
+    assert long_result.chunks > 1
+    assert ok(results[0]).chunks == ok(results[2]).chunks == 1
     assert ok(results[0]).summaries["en"].text == SUMMARIES[EN1, "en"]
-    assert ok(results[2]).summaries["en"].text == SUMMARIES[EN2, "en"]
-    assert long_text not in [r.text for r in summarizer.requests]  # never sent to the model
-    assert translator.batch_sizes == [2]  # the survivors still travel together
+    texts = [request.text for request in summarizer.requests]
+    assert long_text not in texts  # never sent to the model whole
+    chunk_budget = 1024 - 256 - 384
+    assert all(summarizer.count_tokens(text) <= chunk_budget for text in texts)
+    chunks = texts[: long_result.chunks]  # the map calls come first, in order
+    assert " ".join(chunks).split() == long_text.split()  # cut at sentences, nothing lost
+    assert all(chunk.rstrip().endswith(".") for chunk in chunks)
+    summary_step = next(step for step in long_result.route if step.stage == "summarize")
+    assert summary_step.prompt_tokens > summarizer.count_tokens(long_text)  # map + reduce
 
 
 def test_backend_failure_is_isolated_to_its_document(

@@ -85,3 +85,11 @@ def test_missing_folder_raises(tmp_path: Path) -> None:
     with pytest.raises(LingosumError) as raised:
         PromptBook(tmp_path / "nowhere")
     assert raised.value.code == "prompt_missing"
+
+
+def test_follow_up_template_has_no_system_message(tmp_path: Path) -> None:
+    write_prompts(tmp_path)
+    (tmp_path / "revise.en.txt").write_text("---\nFix {problems}.\n", encoding="utf-8")
+    template = PromptBook(tmp_path).get("revise", "en")
+    assert template.system == ""
+    assert template.render(problems="the number 7") == (ChatMessage("user", "Fix the number 7."),)

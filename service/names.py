@@ -1,0 +1,68 @@
+"""Finding names in a Latin-script summary that its Latin-script source never writes.
+
+A name is a capitalized word, or an all-capitals acronym; a sentence's first word counts only
+when an unsupported name follows it, as in "Rex Tillerson said". It
+counts as supported when the source has a word with the same first five letters, so
+"Japanese" is backed by "Japan" and "Arita's" by "Arita". This catches a model swapping one
+person for another; it cannot check names across scripts (a Chinese transliteration of an
+English name), which the number checks and the prompts must cover instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import split_sentences
+
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+_NAME = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+|[A-Z]{2,})(?:['’-].*)?$")
+_LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
+_PREFIX = 5
+_ALWAYS_SUPPORTED = {
+    "I",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
+
+
+def is_latin_script(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.8
+
+
+def unsupported_names(summary: str, source: str) -> list[str]:
+    """Names in `summary` that `source` does not write, in order, each once."""
+    known = {_key(word) for word in _WORD.findall(source)}
+    missing: dict[str, None] = {}
+    for sentence in split_sentences(summary):
+        words = _WORD.findall(sentence)
+        unsupported = [
+            i
+            for i, word in enumerate(words)
+            if _NAME.match(word) and word not in _ALWAYS_SUPPORTED and _key(word) not in known
+        ]
+        for i in unsupported:
+            if i > 0 or 1 in unsupported:
+                missing[words[i]] = None
+    return list(missing)
+
+
+def _key(word: str) -> str:
+    return re.split(r"['’]", word)[0][:_PREFIX].lower()

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from service.faithfulness import Problems, check
+from service.names import unsupported_names
+
+ARTICLE = (
+    "Japanese Prime Minister Shinzo Abe spoke with U.S. President Donald Trump on May 23. "
+    "Akira Arita, Japan's chief negotiator, will travel to Washington for talks on tariffs. "
+    "Exports fell 24% in April, according to NHK."
+)
+
+
+def test_a_faithful_summary_has_no_problems() -> None:
+    summary = (
+        "Japanese Prime Minister Shinzo Abe and Donald Trump spoke on May 23. "
+        "Arita's trip to Washington follows a 24% fall in exports, NHK said."
+    )
+    assert not check(summary, ARTICLE, "en")
+
+
+def test_swapped_person_and_wrong_number_are_found() -> None:
+    summary = "Rex Tillerson said exports fell 42% in April."
+    problems = check(summary, ARTICLE, "en")
+    assert problems.numbers == ["42"]
+    assert problems.names == ["Rex", "Tillerson"]
+    assert problems.describe() == "the number 42 and the names Rex, Tillerson"
+
+
+def test_sentence_openers_days_and_demonyms_are_not_names() -> None:
+    summary = "Talks resume on Friday. Exports of Japanese cars fell, Abe said."
+    assert unsupported_names(summary, ARTICLE) == []
+
+
+def test_names_are_not_checked_across_scripts() -> None:
+    chinese = "安倍晋三与特朗普通话。"
+    assert check(chinese, ARTICLE, "en") == Problems([], [])
+    assert check("Rex Tillerson spoke.", "安倍晋三与特朗普通话。", "zh-Hans").names == []
