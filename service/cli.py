@@ -46,6 +46,18 @@ def _parser() -> argparse.ArgumentParser:
     _add_settings_flags(summarize)
     summarize.set_defaults(run=_summarize)
 
+    feed = commands.add_parser(
+        "feed",
+        help="Summarize every article of an RSS or Atom feed (a URL or a file) in this process.",
+    )
+    feed.add_argument("source", help="A feed URL, or a feed file.")
+    feed.add_argument("--targets", default="en,zh", help="Comma-separated (default en,zh).")
+    feed.add_argument("--length", choices=["short", "medium", "long"], default="medium")
+    feed.add_argument("--format", choices=["jsonl", "md"], default="jsonl")
+    feed.add_argument("--output", type=Path, help="Write here instead of standard output.")
+    _add_settings_flags(feed)
+    feed.set_defaults(run=_feed)
+
     models = commands.add_parser("models", help="Pull, list or verify the embedded models.")
     actions = models.add_subparsers(required=True, metavar="ACTION")
     for name, run, help_text in (
@@ -126,6 +138,17 @@ def _summarize(args: argparse.Namespace) -> int:
         else json.dumps(output, ensure_ascii=False, indent=2)
     )
     return 0
+
+
+def _feed(args: argparse.Namespace) -> int:
+    from .jobs.feed_runner import run_feed
+
+    settings = _settings(args)
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    if args.output is None:
+        return run_feed(args.source, settings, targets, args.length, args.format, sys.stdout)
+    with open(args.output, "w", encoding="utf-8") as out:
+        return run_feed(args.source, settings, targets, args.length, args.format, out)
 
 
 def _as_text(output: dict[str, Any]) -> str:

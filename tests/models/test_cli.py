@@ -93,3 +93,10 @@ def test_models_list_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[st
     model.path(tmp_path).write_bytes(b"not a model")
     assert main(["models", "verify", model.name, "--model-dir", str(tmp_path)]) == 1
     assert "mismatch" in capsys.readouterr().out
+
+
+def test_feed_says_clearly_that_feed_input_is_not_available_yet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["feed", "https://example.org/feed.xml"]) == 1
+    assert "not available" in capsys.readouterr().err
