@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -32,6 +33,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[httpx.Client]:
+    with running_server() as client:
+        yield client
+
+
+@contextmanager
+def running_server(*flags: str) -> Iterator[httpx.Client]:
+    """`lingosum serve` on the default model, with extra settings flags."""
     model = EMBEDDED_MODELS[DEFAULT_MODEL]
     if not status(model, Settings().model_dir, check_hash=False).present:
         message = f"{DEFAULT_MODEL} is not pulled; run `lingosum models pull`"
@@ -40,7 +48,7 @@ def server() -> Iterator[httpx.Client]:
         pytest.skip(message)
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
