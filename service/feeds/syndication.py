@@ -32,7 +32,7 @@ def parse_syndication(document: bytes, content_type: str | None, base_url: str |
 
 def _item(entry: Any) -> FeedItem:
     title = _title(entry) or None
-    link = entry.get("link") or None
+    link = _web_link(entry.get("link"))
     text = _content_text(entry)
     published = _published(entry)
     return FeedItem(
@@ -42,6 +42,11 @@ def _item(entry: Any) -> FeedItem:
         link=link,
         published=published,
     )
+
+
+def _web_link(link: str | None) -> str | None:
+    """Only http(s) links: feedparser offers an Atom id such as 'urn:...' as the link too."""
+    return link if link and link.lower().startswith(("http://", "https://")) else None
 
 
 def _content_text(entry: Any) -> str:
