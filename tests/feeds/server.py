@@ -15,6 +15,8 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Callable[[], Iterable[bytes]] = b""
     """Bytes (sent with Content-Length), or a function giving chunks sent until it ends."""
+    delay: float = 0.0
+    """Seconds to wait before answering at all."""
 
 
 class LoopbackServer:
@@ -27,7 +29,9 @@ class LoopbackServer:
         self._server.daemon_threads = True
         self.host = host
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base(self) -> str:
@@ -59,6 +63,7 @@ class LoopbackServer:
             def do_GET(self) -> None:
                 server.requested.append(self.path)
                 answer = server.answers.get(self.path, Answer(status=404, body=b"not found"))
+                time.sleep(answer.delay)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
