@@ -8,7 +8,7 @@ from typing import Any
 import feedparser
 
 from ..errors import LingosumError
-from .dates import iso_from_struct, iso_from_text
+from .dates import LocalizedDates, iso_from_struct
 from .html_text import html_to_text, tidy_text
 from .identity import item_id
 from .model import Feed, FeedItem
@@ -26,15 +26,16 @@ def parse_syndication(document: bytes, content_type: str | None, base_url: str |
         raise LingosumError(
             "feed_unreadable", "The document is not an RSS, Atom or JSON feed.", status=422
         )
-    items = [_item(entry) for entry in parsed.entries]
+    dates = LocalizedDates(parsed.feed.get("language"))
+    items = [_item(entry, dates) for entry in parsed.entries]
     return Feed(title=_title(parsed.feed) or None, items=items)
 
 
-def _item(entry: Any) -> FeedItem:
+def _item(entry: Any, dates: LocalizedDates) -> FeedItem:
     title = _title(entry) or None
     link = _web_link(entry.get("link"))
     text = _content_text(entry)
-    published = _published(entry)
+    published = _published(entry, dates)
     return FeedItem(
         id=entry.get("id") or item_id(link, title, text, published),
         title=title,
@@ -69,10 +70,10 @@ def _as_text(value: str | None, mime: str | None) -> str:
     return html_to_text(value) if mime in _HTML_TYPES or mime is None else tidy_text(value)
 
 
-def _published(entry: Any) -> str | None:
+def _published(entry: Any, dates: LocalizedDates) -> str | None:
     for key in ("published", "updated"):
         if entry.get(f"{key}_parsed"):
             return iso_from_struct(entry[f"{key}_parsed"])
         if entry.get(key):
-            return iso_from_text(entry[key])
+            return dates.iso(entry[key])
     return None

@@ -33,6 +33,8 @@ def test_rss_091_declared_iso_8859_1() -> None:
     assert item.text == "Padeiros de Évora e Óbidos trouxeram pão de trigo à praça."
     assert item.id == item.link == "https://gazeta.example/feira"  # RSS 0.91 has no guid
     assert item.published is None
+    # a Portuguese date, read in the channel's <language>
+    assert feed.items[0].published == "2018-01-03T13:47:00+00:00"
 
 
 def test_rss_20_iso_8859_2() -> None:
@@ -57,6 +59,7 @@ def test_undeclared_latin_1() -> None:
     [item] = posted("rss20_latin1_undeclared.xml").items
     assert item.title == "El muelle reabre después de la tormenta"
     assert "la grúa número dos sigue averiada. Señal de que el año" in item.text
+    assert item.published == "2024-01-15T12:00:00+00:00"  # "Lun, 15 Ene 2024", no <language>
 
 
 def test_atom_content_wins_over_summary() -> None:
