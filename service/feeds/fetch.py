@@ -90,12 +90,12 @@ class _GuardedBackend(httpcore.NetworkBackend):
 class Fetcher:
     """Fetches URLs under the settings' size, time and redirect caps; use as a context manager."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, ssl_context: ssl.SSLContext | None = None) -> None:
         self._max_bytes = settings.fetch_max_bytes
         self._timeout = settings.fetch_timeout_seconds
         self._max_redirects = settings.fetch_max_redirects
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl.create_default_context(),
+            ssl_context=ssl_context or ssl.create_default_context(),
             network_backend=_GuardedBackend(AddressPolicy.from_allow_list(settings.fetch_allow)),
             max_connections=8,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -22,10 +23,13 @@ class Answer:
 class LoopbackServer:
     """Serves `answers[path]` on `host`; 404 for any other path. Records the paths asked for."""
 
-    def __init__(self, host: str) -> None:
+    def __init__(self, host: str, tls: ssl.SSLContext | None = None) -> None:
         self.answers: dict[str, Answer] = {}
         self.requested: list[str] = []
         self._server = ThreadingHTTPServer((host, 0), self._handler())
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self.scheme = "https" if tls else "http"
         self._server.daemon_threads = True
         self.host = host
         self.port = self._server.server_address[1]
@@ -35,7 +39,7 @@ class LoopbackServer:
 
     @property
     def base(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path

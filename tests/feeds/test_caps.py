@@ -83,6 +83,13 @@ def test_one_redirect_over_the_cap_fails(server: LoopbackServer) -> None:
     assert server.requested == ["/hop0", "/hop1", "/hop2"]
 
 
+def test_a_relative_redirect_is_followed(server: LoopbackServer) -> None:
+    server.serve("/feeds/atom.xml", FEED)
+    url = server.redirect("/old/feed", "../feeds/atom.xml", status=308)
+    assert read_feed(url, capped()).title == "Harbor Notes"
+    assert server.requested == ["/old/feed", "/feeds/atom.xml"]
+
+
 def test_an_error_status_is_a_fetch_failure(server: LoopbackServer) -> None:
     error = failure(server.url("/absent"), capped())
     assert (error.code, error.status) == ("fetch_failed", 502)
