@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -76,6 +77,39 @@ class Settings(BaseSettings):
         16, ge=1, description="Requests that may wait for the models; more get 429."
     )
     warmup: bool = Field(True, description="Run one short generation per model at start-up.")
+
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Hosts, IP addresses or CIDR networks (comma-separated) that feeds and "
+        "articles may be fetched from even though they are loopback or private; default none.",
+    )
+    fetch_max_bytes: int = Field(
+        5_000_000,
+        ge=1_024,
+        description="Largest feed or page read, fetched or posted, in bytes; larger gets 413.",
+    )
+    fetch_timeout_seconds: float = Field(
+        20.0, gt=0, description="Most time one fetch may take, redirects and body included."
+    )
+    fetch_max_redirects: int = Field(
+        5, ge=0, description="Most redirects one fetch follows; each hop's address is re-checked."
+    )
+    fetch_linked_articles: bool = Field(
+        True,
+        description="For feed items that carry only a link, fetch the page and extract its text.",
+    )
+
+    @field_validator("fetch_allow", mode="before")
+    @classmethod
+    def _split_allow_list(cls, value: Any) -> Any:
+        entries = value.split(",") if isinstance(value, str) else value
+        if not isinstance(entries, list):
+            return value
+        entries = [str(entry).strip() for entry in entries if str(entry).strip()]
+        for entry in entries:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)  # a bad CIDR fails here, not silently
+        return entries
 
     @property
     def inference_threads(self) -> int:
