@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_path
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -45,6 +46,12 @@ class Settings(BaseSettings):
         0, ge=0, description="CPU threads for model inference; 0 means all available cores."
     )
     context_tokens: int = Field(8192, ge=512, description="Context window for llama.cpp models.")
+    prompt_cache_mb: int = Field(
+        256,
+        ge=0,
+        description="Memory for llama.cpp's processed prompts, reused when a prompt starts "
+        "like a recent one; 0 turns the cache off.",
+    )
     device: str = Field("auto", description="transformers device: auto, cpu, cuda, cuda:N or mps.")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         "auto", description="transformers dtype; auto picks bfloat16 on GPU, float32 on CPU."
@@ -111,6 +118,39 @@ class Settings(BaseSettings):
         2.0, ge=0, description="Wait before the second webhook try; doubles after each failure."
     )
     webhook_timeout_s: float = Field(10.0, gt=0, description="Timeout of one webhook delivery.")
+
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Hosts, IP addresses or CIDR networks (comma-separated) that feeds and "
+        "articles may be fetched from even though they are loopback or private; default none.",
+    )
+    fetch_max_bytes: int = Field(
+        5_000_000,
+        ge=1_024,
+        description="Largest feed or page read, fetched or posted, in bytes; larger gets 413.",
+    )
+    fetch_timeout_seconds: float = Field(
+        20.0, gt=0, description="Most time one fetch may take, redirects and body included."
+    )
+    fetch_max_redirects: int = Field(
+        5, ge=0, description="Most redirects one fetch follows; each hop's address is re-checked."
+    )
+    fetch_linked_articles: bool = Field(
+        True,
+        description="For feed items that carry only a link, fetch the page and extract its text.",
+    )
+
+    @field_validator("fetch_allow", mode="before")
+    @classmethod
+    def _split_allow_list(cls, value: Any) -> Any:
+        entries = value.split(",") if isinstance(value, str) else value
+        if not isinstance(entries, list):
+            return value
+        entries = [str(entry).strip() for entry in entries if str(entry).strip()]
+        for entry in entries:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)  # a bad CIDR fails here, not silently
+        return entries
 
     @property
     def inference_threads(self) -> int:

@@ -29,6 +29,7 @@ def load_backend(spec: ModelSpec, settings: Settings) -> Backend:
             name=spec.location,
             context_tokens=settings.context_tokens,
             threads=settings.inference_threads,
+            prompt_cache_mb=settings.prompt_cache_mb,
         )
     options: dict[str, Any] = {
         "device": settings.device,

@@ -23,8 +23,10 @@ class LlamaCppBackend:
         name: str,
         context_tokens: int,
         threads: int,
+        prompt_cache_mb: int = 0,
     ) -> None:
         from llama_cpp import Llama
+        from llama_cpp.llama_cache import LlamaRAMCache
 
         self._name = name
         self._llama = Llama(
@@ -35,6 +37,10 @@ class LlamaCppBackend:
             n_batch=512,
             verbose=False,
         )
+        if prompt_cache_mb:
+            # Keeps the processed state of recent prompts, so a prompt that starts like an
+            # earlier one (the same instructions; an article being revised) resumes from it.
+            self._llama.set_cache(LlamaRAMCache(capacity_bytes=prompt_cache_mb << 20))
 
     @property
     def name(self) -> str:

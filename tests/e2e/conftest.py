@@ -7,11 +7,14 @@ turns a missing model into a failure.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -31,7 +34,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def server() -> Iterator[httpx.Client]:
+    with running_server() as client:
+        yield client
+
+
+@contextmanager
+def running_server(*flags: str) -> Iterator[httpx.Client]:
+    """`lingosum serve` on the default model, with extra settings flags."""
     model = EMBEDDED_MODELS[DEFAULT_MODEL]
     if not status(model, Settings().model_dir, check_hash=False).present:
         message = f"{DEFAULT_MODEL} is not pulled; run `lingosum models pull`"
@@ -39,6 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
             pytest.fail(message)
         pytest.skip(message)
     port = _free_port()
+    data_dir = tempfile.mkdtemp(prefix="lingosum-e2e-data-")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -48,7 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
             "--port",
             str(port),
             "--data-dir",
-            str(tmp_path_factory.mktemp("data")),
+            str(data_dir),
+            *flags,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -61,6 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
         print(output[-3000:])
 
 

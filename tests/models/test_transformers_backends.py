@@ -348,3 +348,30 @@ def test_engine_translates_first_for_a_summarizer_that_reads_only_english(
         ("translate", seq2seq_backend.name, "en", "zh-Hans"),
         ("finalize", Finalizer.name, None, None),
     ]
+
+
+def test_a_long_article_is_summarized_in_chunks_on_a_real_checkpoint(
+    causal_silent_dir: Path,
+) -> None:
+    model = f"hf-causal:{causal_silent_dir}"
+    settings = Settings(
+        summarizer_model=model,
+        translator_model=model,
+        chunk_tokens=1024,
+        warmup=False,
+        device="cpu",
+        dtype="float32",
+    )
+    engine = Engine(settings)
+    engine.start()
+    article = " ".join(
+        f"Paragraph {n} of the report describes the harbor works." for n in range(400)
+    )
+    [result] = engine.summarize([Document(article, targets=("en",))])
+    engine.close()
+
+    assert isinstance(result, DocumentResult), result
+    assert result.chunks > 1
+    summarize = result.route[1]
+    assert summarize.stage == "summarize"
+    assert summarize.prompt_tokens > settings.chunk_tokens  # every chunk was read, none cut

@@ -318,3 +318,20 @@ def test_a_summary_sentence_with_an_unsupported_number_is_not_translated(
     assert [r.text for r in translator.requests] == ["Heavy rain flooded 40 homes in Riverton."]
     assert result.summaries["en"].text == "Heavy rain flooded 40 homes in Riverton."
     assert any("(9)" in warning for warning in result.warnings)
+
+
+def test_a_15000_word_article_works(prompts_dir: Path, translator: FakeBackend) -> None:
+    def reply(request: GenerationRequest) -> str:
+        return "The council report covered the roads in detail."
+
+    summarizer = FakeBackend(reply, name="fake-summarizer")
+    engine = make_engine(prompts_dir, summarizer, translator)
+    sentences = [f"Item {n} of the council report covered road number {n}." for n in range(1500)]
+    article = " ".join(sentences)
+    assert len(article.split()) == 15_000
+
+    [result] = engine.summarize([Document(article, targets=("en",))])
+
+    summary = ok(result)
+    assert summary.chunks >= 15_000 // summarizer.context_tokens
+    assert summary.summaries["en"].text == "The council report covered the roads in detail."
