@@ -3,13 +3,15 @@ cache), show progress on stderr and write one record per item as it finishes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..engine import Engine
+from ..engine import Document, DocumentResult, Engine
+from ..errors import LingosumError
 from ..settings import Settings
 from ..stages.summarize import Length
 from .cache_key import model_fingerprint
@@ -32,18 +34,23 @@ def run_feed(
     options = JobOptions.parse(targets, length)
     path = Path(source)
     described, items = feed_items(path.read_bytes() if path.is_file() else source, settings)
-    if output_format == "md" and described.get("title"):
-        out.write(f"# {described['title']}\n\n")
+    if output_format == "md" and described.get("feed_title"):
+        out.write(f"# {described['feed_title']}\n\n")
     engine = Engine(settings)
     store = JobStore.open(settings.data_dir)
     counts = {"summarized": 0, "from the cache": 0, "failed": 0}
+
+    def summarize(documents: Sequence[Document]) -> list[DocumentResult | LingosumError]:
+        if not engine.ready:  # loaded on first need: a feed answered from the cache never is
+            engine.start()
+        return engine.summarize(documents)
+
     try:
-        engine.start()
         fingerprint = model_fingerprint(settings)
         with _progress_bar() as progress:
             task = progress.add_task("summarizing", total=len(items))
             for item, outcome in summarize_inline(
-                engine, store, fingerprint, items, options, settings.job_group_size
+                summarize, store, fingerprint, items, options, settings.job_group_size
             ):
                 line = item_json(item, outcome)
                 out.write(markdown(line) if output_format == "md" else jsonl(line))

@@ -5,28 +5,34 @@ The `lingosum feed` command uses it: no server, no job rows, only cache reads an
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from ..engine import Engine
+from ..engine import Document, DocumentResult
+from ..errors import LingosumError
 from .items import JobOptions, RejectedItem, WorkItem
 from .outcomes import plan_group
 from .store import JobStore, Outcome
 
+Summarize = Callable[[Sequence[Document]], list[DocumentResult | LingosumError]]
+
 
 def summarize_inline(
-    engine: Engine,
+    summarize: Summarize,
     store: JobStore,
     fingerprint: str,
     items: Sequence[WorkItem | RejectedItem],
     options: JobOptions,
     group_size: int,
 ) -> Iterator[tuple[WorkItem | RejectedItem, Outcome]]:
-    """Each item with its outcome, in the items' order, one group at a time."""
+    """Each item with its outcome, in the items' order, one group at a time.
+
+    `summarize` is only called for items the cache does not have.
+    """
     for start in range(0, len(items), group_size):
         group = items[start : start + group_size]
         accepted = [item for item in group if isinstance(item, WorkItem)]
         plan = plan_group(accepted, options, fingerprint, store.cached)
-        results = engine.summarize(plan.documents) if plan.misses else []
+        results = summarize(plan.documents) if plan.misses else []
         outcomes = {outcome.index: outcome for outcome in plan.outcomes(results)}
         for outcome in outcomes.values():
             if outcome.cache_entry is not None:

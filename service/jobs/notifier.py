@@ -13,10 +13,12 @@ from collections.abc import Callable
 
 import httpx
 
+from ..errors import LingosumError
 from ..settings import Settings
 from .store import JobStore
 from .views import job_view
 from .webhook import Sleep, deliver
+from .webhook_guard import check_webhook_url
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,11 @@ class WebhookNotifier:
         secret = own_secret or self._settings.webhook_secret
         if not secret:
             log.error("webhook of job %s: no secret to sign it with", job_id)
+            return False
+        try:
+            await asyncio.to_thread(check_webhook_url, url, self._settings)
+        except LingosumError as error:
+            log.error("webhook of job %s not sent: %s", job_id, error.message)
             return False
         job = await asyncio.to_thread(self._store.job, job_id)
         body = json.dumps(

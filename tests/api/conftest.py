@@ -28,6 +28,7 @@ def settings(tmp_path: Path) -> Settings:
         job_group_size=2,
         webhook_attempts=3,
         webhook_backoff_s=0.05,
+        fetch_allow=["127.0.0.1"],
     )
 
 

@@ -18,6 +18,8 @@ from service.jobs.webhook import SIGNATURE_HEADER, signature
 from service.settings import Settings
 from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, scripted, wait_ready
 from tests.fakes import FakeBackend, task_of
+from tests.feeds.server import LoopbackServer
+from tests.news_feed import LINKED_PAGE, feed_ids, news_feed
 
 ARTICLES = [ENGLISH.replace("Tuesday", f"day {n} of the month") for n in range(1, 6)]
 
@@ -168,9 +170,80 @@ def test_job_errors_use_the_one_error_shape(client: TestClient) -> None:
     assert_error(client.get(f"{location}/results?limit=101"), 422, "invalid_request")
 
 
-def test_feed_input_is_refused_until_the_feed_reader_lands(client: TestClient) -> None:
-    assert_error(client.post("/v1/jobs", json={"feed_url": "http://x/f"}), 501, "feeds_unavailable")
-    assert_error(client.post("/v1/jobs", json={"feed": "<rss/>"}), 501, "feeds_unavailable")
+@pytest.fixture
+def feed_server() -> Iterator[LoopbackServer]:
+    with LoopbackServer("127.0.0.1") as server:
+        server.serve("/articles/lighthouse.html", LINKED_PAGE.read_bytes(), "text/html")
+        server.serve("/news.xml", news_feed(server.base), "application/rss+xml")
+        yield server
+
+
+def test_a_feed_url_becomes_a_job_of_its_items(
+    client: TestClient, feed_server: LoopbackServer
+) -> None:
+    response = client.post("/v1/jobs", json={"feed_url": feed_server.url("/news.xml")})
+
+    assert response.status_code == 202, response.text
+    assert response.json()["source"] == {
+        "feed_url": feed_server.url("/news.xml"),
+        "feed_title": "Riverton Wire",
+    }
+    job = finished(client, response.headers["location"])
+    assert job["status"] == "done"
+    assert (job["progress"]["done"], job["progress"]["failed"]) == (4, 1)
+    results = client.get(job["results"]).json()["items"]
+    assert [r["id"] for r in results] == feed_ids()
+    assert results[0]["title"] == "Harbor Bridge"
+    assert results[0]["link"] == feed_server.url("/news/harbor-bridge.en.txt")
+    assert [r["result"]["source_language"] for r in results[:3]] == ["en", "de", "zh-Hans"]
+    assert results[3]["result"]["source_language"] == "en"  # the linked page's text
+    assert results[4]["error"]["code"] == "empty_item"
+    assert "/articles/lighthouse.html" in feed_server.requested
+
+
+def test_a_posted_feed_document_becomes_a_job(
+    client: TestClient, feed_server: LoopbackServer
+) -> None:
+    document = news_feed(feed_server.base).decode("utf-8")
+    response = client.post("/v1/jobs", json={"feed": document, "targets": ["en"]})
+
+    assert response.status_code == 202, response.text
+    assert response.json()["source"] == {"feed": "posted", "feed_title": "Riverton Wire"}
+    job = finished(client, response.headers["location"])
+    assert job["progress"]["total"] == 5 and job["progress"]["done"] == 4
+
+
+def test_bad_feeds_and_internal_addresses_are_refused(
+    client: TestClient, settings: Settings, backend: FakeBackend, feed_server: LoopbackServer
+) -> None:
+    assert_error(client.post("/v1/jobs", json={"feed": "not a feed"}), 422, "feed_unreadable")
+    assert_error(
+        client.post("/v1/jobs", json={"feed_url": feed_server.url("/missing.xml")}),
+        502,
+        "fetch_failed",
+    )
+    assert_error(client.post("/v1/jobs", json={"feed": "x" * 5_001}), 413, "request_too_large")
+    closed = settings.model_copy(update={"fetch_allow": []})
+    with app_with(closed, backend) as guarded:
+        wait_ready(guarded)
+        assert_error(
+            guarded.post("/v1/jobs", json={"feed_url": feed_server.url("/news.xml")}),
+            400,
+            "fetch_refused",
+        )
+        assert_error(
+            guarded.post(
+                "/v1/jobs",
+                json={
+                    "items": job_items(ARTICLES[:1]),
+                    "webhook_url": "http://127.0.0.1:9/hook",
+                    "webhook_secret": "s",
+                },
+            ),
+            422,
+            "webhook_refused",
+        )
+    assert feed_server.requested == ["/missing.xml"]
 
 
 class Receiver:

@@ -9,6 +9,7 @@ import pytest
 
 from service.cli import main
 from service.model_store import EMBEDDED_MODELS
+from tests.news_feed import feed_ids, news_feed
 
 ARTICLE = (
     "The city of Riverton opened its new harbor bridge on Tuesday. "
@@ -95,8 +96,54 @@ def test_models_list_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "mismatch" in capsys.readouterr().out
 
 
-def test_feed_says_clearly_that_feed_input_is_not_available_yet(
-    capsys: pytest.CaptureFixture[str],
+def feed_flags(causal_dir: Path, *more: str) -> list[str]:
+    model = f"hf-causal:{causal_dir}"
+    return [
+        "--targets",
+        "en",
+        "--length",
+        "short",
+        "--summarizer-model",
+        model,
+        "--translator-model",
+        model,
+        "--no-warmup",
+        *more,
+    ]
+
+
+def test_feed_file_writes_jsonl_then_markdown_from_the_cache(
+    tmp_path: Path, causal_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["feed", "https://example.org/feed.xml"]) == 1
-    assert "not available" in capsys.readouterr().err
+    feed = tmp_path / "news.xml"
+    feed.write_bytes(news_feed("http://news.invalid"))
+    output = tmp_path / "out.jsonl"
+    flags = feed_flags(causal_dir, "--no-fetch-linked-articles")
+
+    assert main(["feed", str(feed), "--output", str(output), *flags]) == 0
+
+    lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == feed_ids()
+    assert set(lines[0]) == {"id", "title", "link", "summaries", "cached"}
+    assert lines[0]["link"] == "http://news.invalid/news/harbor-bridge.en.txt"
+    assert all(line["summaries"]["en"]["text"] for line in lines[:3])
+    assert [line["error"]["code"] for line in lines[3:]] == ["empty_item", "empty_item"]
+    assert not any(line.get("cached") for line in lines)
+    err = capsys.readouterr().err
+    assert "summarizing" in err
+    assert "3 summarized, 0 from the cache, 2 failed" in err
+
+    assert main(["feed", str(feed), "--format", "md", *flags]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# Riverton Wire\n\n## [Harbor Bridge](http://news.invalid/")
+    assert lines[0]["summaries"]["en"]["text"] in captured.out
+    assert "3 summarized, 3 from the cache, 2 failed" in captured.err
+
+
+def test_feed_that_cannot_be_read_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_text("not a feed", encoding="utf-8")
+    assert main(["feed", str(broken), "--model-dir", str(tmp_path / "no-models")]) == 1
+    assert "lingosum:" in capsys.readouterr().err

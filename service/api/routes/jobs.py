@@ -11,6 +11,7 @@ from ...jobs.feed_input import feed_items
 from ...jobs.items import RejectedItem, WorkItem
 from ...jobs.store import Webhook
 from ...jobs.views import item_result_view, job_path, job_view
+from ...jobs.webhook_guard import check_webhook_url
 from ...settings import Settings
 from ..deps import JobsDep, SettingsDep
 from ..items import enforce_request_chars, request_items
@@ -38,7 +39,7 @@ async def create_job(
 ) -> dict[str, Any]:
     """Queue a background job over a list of items (or a feed); 202 with its `Location`."""
     options = body.options()
-    webhook = _webhook(body, settings)
+    webhook = await _webhook(body, settings)
     request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     existing = await jobs.by_key(idempotency_key, request_hash) if idempotency_key else None
     if existing is not None:
@@ -102,7 +103,7 @@ async def cancel_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
     return job_view(await jobs.cancel(job_id))
 
 
-def _webhook(body: JobRequest, settings: Settings) -> Webhook | None:
+async def _webhook(body: JobRequest, settings: Settings) -> Webhook | None:
     if body.webhook_url is None:
         return None
     if not (body.webhook_secret or settings.webhook_secret):
@@ -112,6 +113,7 @@ def _webhook(body: JobRequest, settings: Settings) -> Webhook | None:
             "LINGOSUM_WEBHOOK_SECRET on the server.",
             status=422,
         )
+    await asyncio.to_thread(check_webhook_url, body.webhook_url, settings)
     return Webhook(body.webhook_url, body.webhook_secret)
 
 

@@ -37,7 +37,7 @@ def run(tmp_path: Path, backend: FakeBackend) -> list[dict[str, object]]:
     store = JobStore.open(tmp_path / "data")
     try:
         pairs = summarize_inline(
-            engine, store, model_fingerprint(settings), feed_items(), OPTIONS, 2
+            engine.summarize, store, model_fingerprint(settings), feed_items(), OPTIONS, 2
         )
         return [item_json(item, outcome) for item, outcome in pairs]
     finally:

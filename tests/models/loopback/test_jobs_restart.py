@@ -10,35 +10,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-LOOPBACK = ("127.0.0.1", "localhost")
-
-
-@pytest.fixture(autouse=True)
-def no_network() -> Iterator[None]:
-    """Overrides the folder's guard: loopback only, since this test talks to its own server."""
-    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
-
-    def connect(self: socket.socket, address: Any) -> None:
-        assert isinstance(address, tuple) and address[0] in LOOPBACK, address
-        real_connect(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        assert host in LOOPBACK, host
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        patch.setattr(socket.socket, "connect", connect)
-        patch.setattr(socket, "getaddrinfo", getaddrinfo)
-        yield
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def _free_port() -> int:
