@@ -103,7 +103,7 @@ class Settings(BaseSettings):
         20_000, ge=1, description="Unfinished job items the server holds; a job over it gets 429."
     )
     job_group_size: int = Field(
-        4, ge=1, description="Job items given to the models per call; requests run between calls."
+        2, ge=1, description="Job items given to the models per call; requests run between calls."
     )
     job_max_attempts: int = Field(
         3, ge=1, description="Times a job item is started (restarts included) before it fails."

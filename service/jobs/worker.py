@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from ..runner import EngineRunner
 from ..settings import Settings
 from .outcomes import plan_group
-from .store import Claim, JobStore
+from .store import Claim, JobStore, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,7 @@ class JobWorker:
         plan = await asyncio.to_thread(
             plan_group, claim.items, claim.options, self._fingerprint, self._store.cached
         )
-        await asyncio.to_thread(self._store.complete, claim.job_id, plan.hits)
-        await self._on_progress()
+        await self._complete(claim, plan.hits)
 
     async def _run_group(self, claim: Claim) -> None:
         plan = await asyncio.to_thread(
@@ -101,7 +100,12 @@ class JobWorker:
                 self._store.release, claim.job_id, [item.index for item in claim.items]
             )
             raise
-        await asyncio.to_thread(self._store.complete, claim.job_id, plan.outcomes(results))
+        await self._complete(claim, plan.outcomes(results))
+
+    async def _complete(self, claim: Claim, outcomes: list[Outcome]) -> None:
+        finished = await asyncio.to_thread(self._store.complete, claim.job_id, outcomes)
+        if finished is not None:
+            log.info("job %s finished: %s", claim.job_id, finished)
         await self._on_progress()
 
     async def _idle(self) -> None:

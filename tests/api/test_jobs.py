@@ -49,6 +49,7 @@ def test_job_lifecycle_and_paged_results(client: TestClient, backend: FakeBacken
     location = response.headers["location"]
     assert location == f"/v1/jobs/{response.json()['id']}"
     assert response.json()["status"] in ("queued", "running")
+    assert "items" not in response.json()  # the per-item list is for GET
     job = finished(client, location)
     assert job["status"] == "done"
     assert job["progress"] == {
@@ -140,6 +141,17 @@ def test_cancel_runs_no_more_items(settings: Settings) -> None:
         assert [i["state"] for i in job["items"]] == ["done"] * 2 + ["cancelled"] * 3
         assert len(backend.batches_for("summarize")) == 1
         assert client.delete(location).json()["status"] == "cancelled"
+
+
+def test_openapi_describes_batch_and_jobs(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {
+        "/v1/summarize/batch",
+        "/v1/jobs",
+        "/v1/jobs/{job_id}",
+        "/v1/jobs/{job_id}/results",
+    } <= set(paths)
+    assert set(paths["/v1/jobs/{job_id}"]) == {"get", "delete"}
 
 
 def test_job_errors_use_the_one_error_shape(client: TestClient) -> None:

@@ -29,7 +29,13 @@ IdempotencyKey = Annotated[
 ]
 
 
-@router.post("", status_code=202, response_model=JobOut, responses=ERROR_RESPONSES)
+@router.post(
+    "",
+    status_code=202,
+    response_model=JobOut,
+    response_model_exclude_unset=True,
+    responses=ERROR_RESPONSES,
+)
 async def create_job(
     body: JobRequest,
     response: Response,
@@ -97,7 +103,9 @@ async def job_results(
     }
 
 
-@router.delete("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES)
+@router.delete(
+    "/{job_id}", response_model=JobOut, response_model_exclude_unset=True, responses=ERROR_RESPONSES
+)
 async def cancel_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
     """Cancel the job: items not started are never run; a finished job gets 409."""
     return job_view(await jobs.cancel(job_id))
