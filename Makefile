@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 LINGOSUM := $(VENV)/bin/lingosum
 
-.PHONY: install model serve test lint
+.PHONY: install model serve test lint bench
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,10 @@ test: model
 	exit $$status
 
 lint: install
-	$(VENV)/bin/ruff check service tests scripts
-	$(VENV)/bin/ruff format --check service tests scripts
+	$(VENV)/bin/ruff check service tests scripts benchmarks
+	$(VENV)/bin/ruff format --check service tests scripts benchmarks
 	$(VENV)/bin/mypy
+
+# Speed against the transformers baseline and the hardware floor; takes about an hour.
+bench: model
+	$(PYTHON) -m benchmarks.bench

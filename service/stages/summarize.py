@@ -109,6 +109,8 @@ class Summarizer:
             messages = (*first.messages, ChatMessage("assistant", draft), *follow_up)
             requests.append(replace(first, messages=messages))
         revised: list[StageOutput | None] = [None] * len(drafts)
+        if not requests:
+            return revised
         for i, generation in zip(wanted, self.backend.generate(requests), strict=True):
             text = _within_length(generation.text, LENGTHS[drafts[i][0].length])
             revised[i] = StageOutput.of(text, generation)
