@@ -23,8 +23,8 @@ class Article:
 def fixed_articles(data_dir: Path, samples_dir: Path) -> list[Article]:
     """About 300 words, the sample article (about 550), and the longest XSum article (~1,750)."""
     documents = _xsum(data_dir)
-    short = min(documents, key=lambda d: abs(d.words - 300))
-    longest = max(documents, key=lambda d: d.words)
+    short = Article("xsum-300", min(documents, key=lambda d: abs(d.words - 300)).text)
+    longest = Article("xsum-1750", max(documents, key=lambda d: d.words).text)
     sample = Article("sample", (samples_dir / SAMPLE).read_text(encoding="utf-8"))
     return [short, sample, longest]
 
