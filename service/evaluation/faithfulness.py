@@ -6,7 +6,7 @@
   weekday the source names, in either language;
 - names: Latin-script words of two or more letters written with a capital (or all capitals)
   that do not occur in the source, case-insensitively (common sentence openers such as "The"
-  or "However" are skipped). This is checked only where the summary
+  or "However", and month and weekday names, which the date check covers, are skipped). This is checked only where the summary
   and the source can share the spelling: English summaries of Latin-script sources, and the
   Latin words kept in Chinese summaries. It cannot see a Chinese name rendered wrongly, a
   name translated into English from a Chinese source, or a real name placed in the wrong
@@ -174,11 +174,14 @@ def unsupported_names(summary: str, summary_language: str, source: str) -> list[
     names: list[str] = []
     for word in _LATIN_NAME.findall(summary):
         stem = _stem(word)
-        if stem.lower() in _SENTENCE_OPENERS:
+        if stem.lower() in _SENTENCE_OPENERS or stem.lower() in _CALENDAR_WORDS:
             continue
         if stem.lower() not in source_words and stem not in names:
             names.append(stem)
     return names
+
+
+_CALENDAR_WORDS = set(_WEEKDAYS_EN) | set(_MONTHS_EN)  # checked as dates
 
 
 def _stem(word: str) -> str:
