@@ -6,12 +6,12 @@
   weekday the source names, in either language;
 - names: Latin-script words of two or more letters written with a capital (or all capitals)
   that do not occur in the source, case-insensitively (common sentence openers such as "The"
-  or "However", and month and weekday names, which the date check covers, are skipped). This is checked only where the summary
-  and the source can share the spelling: English summaries of Latin-script sources, and the
-  Latin words kept in Chinese summaries. It cannot see a Chinese name rendered wrongly, a
-  name translated into English from a Chinese source, or a real name placed in the wrong
-  role; and a correct name the source spells differently (an inflection, "U.S." for
-  "United States") counts as unsupported.
+  or "However", and month and weekday names, which the date check covers, are skipped).
+  This is checked only where the summary and the source can share the spelling: English
+  summaries of Latin-script sources, and the Latin words kept in Chinese summaries. It
+  cannot see a Chinese name rendered wrongly, a name translated into English from a Chinese
+  source, or a real name placed in the wrong role; and a correct name the source spells
+  differently (an inflection, "U.S." for "United States") counts as unsupported.
 """
 
 from __future__ import annotations

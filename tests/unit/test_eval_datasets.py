@@ -53,8 +53,16 @@ def test_ntrex_documents_lose_carriage_returns_and_keep_both_references() -> Non
 @pytest.mark.parametrize(
     ("name", "source", "reference"),
     [
-        ("flores-en-zh", "Scientists announced a new tool on Monday.", "科学家周一宣布了一种新工具。"),
-        ("flores-zh-en", "科学家周一宣布了一种新工具。", "Scientists announced a new tool on Monday."),
+        (
+            "flores-en-zh",
+            "Scientists announced a new tool on Monday.",
+            "科学家周一宣布了一种新工具。",
+        ),
+        (
+            "flores-zh-en",
+            "科学家周一宣布了一种新工具。",
+            "Scientists announced a new tool on Monday.",
+        ),
         ("ntrex-sent-en-zh", "The new bridge opened on Tuesday.", "新桥于周二通车。"),
         ("ntrex-sent-zh-en", "新桥于周二通车。", "The new bridge opened on Tuesday."),
         ("wmt23-en-zh", "The game crashed at start.", "游戏在启动时崩溃了。"),

@@ -38,7 +38,21 @@ def test_rouge_l_and_lsum_differ_across_sentences() -> None:
 
 def test_chinese_tokens_are_characters_with_latin_words_and_numbers_whole() -> None:
     tokens = ChineseCharacterTokenizer().tokenize("苹果公司发布iPhone 16，售价999.5美元。")
-    assert tokens == ["苹", "果", "公", "司", "发", "布", "iphone", "16", "售", "价", "999.5", "美", "元"]
+    assert tokens == [
+        "苹",
+        "果",
+        "公",
+        "司",
+        "发",
+        "布",
+        "iphone",
+        "16",
+        "售",
+        "价",
+        "999.5",
+        "美",
+        "元",
+    ]
 
 
 def test_chinese_rouge_by_hand() -> None:
@@ -70,7 +84,9 @@ def test_mean_rouge() -> None:
 
 
 def test_translation_scores_perfect_and_disjoint() -> None:
-    perfect = translation_scores(["The meeting is held tomorrow."], ["The meeting is held tomorrow."], "en")
+    perfect = translation_scores(
+        ["The meeting is held tomorrow."], ["The meeting is held tomorrow."], "en"
+    )
     assert perfect.bleu == pytest.approx(100.0)
     assert perfect.chrf == pytest.approx(100.0)
     disjoint = translation_scores(["xyz qqq"], ["The meeting is held tomorrow."], "en")
