@@ -170,7 +170,11 @@ def unsupported_names(summary: str, summary_language: str, source: str) -> list[
     latin_source = sum(ch.isascii() and ch.isalpha() for ch in source) > len(source) / 4
     if not (is_chinese(summary_language) or latin_source):
         return None  # an English summary of a Chinese article spells names the source does not
-    source_words = {_stem(w).lower() for w in _LATIN_WORD.findall(source)}
+    source_words = {
+        part
+        for word in _LATIN_WORD.findall(source)
+        for part in (_stem(word).lower(), *_stem(word).lower().split("-"))
+    }  # "ex-Reading" states "Reading"
     names: list[str] = []
     for word in _LATIN_NAME.findall(summary):
         stem = _stem(word)

@@ -158,9 +158,8 @@ def _langid_tables(langid: dict[str, Any]) -> list[str]:
         average = langid["average_over_granularities"][language]
         lines.append(f"| {language} | {cells} | {_num(average)} | {anchors} |")
     overall = langid["accuracy_by_granularity"]
-    lines.append(
-        "| **all** | " + " | ".join(_num(overall.get(g)) for g in granularities) + " | | |"
-    )
+    cells = " | ".join(_num(overall.get(g)) for g in granularities)
+    lines.append(f"| **all** | {cells} | |" + " |" * len(LANGID_ANCHORS))
     lines += [
         "",
         f"Chinese texts reported as Korean: **{langid['chinese_reported_as_korean']}**.",

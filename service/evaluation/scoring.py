@@ -16,7 +16,6 @@ from .runners import LangidOutcome, SummaryOutcome, TranslationOutcome
 
 Figures = dict[str, Any]
 GRANULARITIES = ("sentences", "word-pairs", "single-words")
-_EXAMPLES = 3
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -64,14 +63,14 @@ def summary_figures(spec: SummarySet, outcomes: Sequence[SummaryOutcome]) -> lis
                     "names": _share([bool(n) for n in names]) if names else None,
                     "any": _share([c.any for c in checks]),
                 },
-                "examples": [
+                "outputs": [
                     {
                         "id": o.item.id,
                         "summary": o.summaries[target],
                         "rouge": {k: round(v, 2) for k, v in score.items()},
                         "unsupported": {"numbers": c.numbers, "dates": c.dates, "names": c.names},
                     }
-                    for o, score, c in list(zip(done, scores, checks, strict=True))[:_EXAMPLES]
+                    for o, score, c in zip(done, scores, checks, strict=True)
                 ],
             }
         )
@@ -99,10 +98,7 @@ def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutc
         "chrf": round(scores.chrf, 2) if scores else None,
         "bleu_tokenize": scores.bleu_tokenize if scores else None,
         "seconds_per_item": _mean([o.seconds for o in done]),
-        "examples": [
-            {"id": o.item.id, "source": o.item.source, "translation": o.translation}
-            for o in done[:_EXAMPLES]
-        ],
+        "outputs": [{"id": o.item.id, "translation": o.translation} for o in done],
     }
 
 

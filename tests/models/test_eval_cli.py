@@ -47,7 +47,7 @@ def test_eval_writes_the_report(
     ]
     for row in report["summaries"]:  # a random model's summaries, scored, not crashed
         assert row["items"] == 1
-        assert row["errors"] + len(row["examples"]) == 1
+        assert row["errors"] + len(row["outputs"]) == 1
         assert 0.0 <= row["rouge"]["rouge1"] <= 100.0
     [translation] = report["translation"]
     assert translation["items"] == 1 and translation["bleu_tokenize"] == "13a"

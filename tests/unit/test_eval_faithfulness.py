@@ -47,5 +47,10 @@ def test_names_in_chinese_summaries_and_what_is_not_checked() -> None:
     assert unsupported_names("Mayor Lopez opened it.", "en", "市长洛佩斯为大桥剪彩。") is None
 
 
+def test_parts_of_hyphenated_source_words_are_names_the_source_states() -> None:
+    source = "The ex-Reading defender denied the charges."
+    assert unsupported_names("Reading's former defender denied them.", "en", source) == []
+
+
 def test_sentence_openers_are_not_names() -> None:
     assert unsupported_names("However, the bridge opened. It cost a lot.", "en", SOURCE) == []

@@ -130,6 +130,13 @@ def test_report_files_and_progress(report: dict) -> None:  # type: ignore[type-a
     assert any(line.startswith("xsum 2/2: error") for line in report["progress"])
 
 
+def test_every_markdown_table_row_has_its_header_columns(report: dict) -> None:  # type: ignore[type-arg]
+    markdown = (report["folder"] / "report.md").read_text(encoding="utf-8")
+    for table in markdown.split("\n\n"):
+        rows = [line for line in table.splitlines() if line.startswith("|")]
+        assert len({row.count("|") for row in rows}) <= 1, table
+
+
 def test_langid_figures_by_hand() -> None:
     def outcome(language: str, granularity: str, detected: str) -> LangidOutcome:
         return LangidOutcome(datasets.LangidItem("text", language, granularity), detected)
