@@ -38,7 +38,7 @@ def _grouped_bars(
     axes.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
     axes.set_ylabel(ylabel)
     axes.set_title(title)
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the bars
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
