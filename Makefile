@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet torch==2.13.0
-	$(PYTHON) -m pip install --quiet -e ".[hf,dev]"
+	$(PYTHON) -m pip install --quiet -e ".[hf,dev,eval]"
 	touch $@
 
 model: install

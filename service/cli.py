@@ -58,6 +58,24 @@ def _parser() -> argparse.ArgumentParser:
     _add_settings_flags(feed)
     feed.set_defaults(run=_feed)
 
+    evaluate = commands.add_parser(
+        "eval", help="Score summaries, translations and language ID on evaluation data."
+    )
+    evaluate.add_argument("data_dir", type=Path, help="Folder of the evaluation JSONL files.")
+    evaluate.add_argument("--out", type=Path, default=Path("eval-report"), help="Report folder.")
+    evaluate.add_argument(
+        "--limit", type=int, help="Items per summary or translation set (language ID uses all)."
+    )
+    evaluate.add_argument("--sets", help="Comma-separated set names (default: all but 75langs).")
+    evaluate.add_argument(
+        "--length",
+        choices=["auto", "short", "medium", "long"],
+        default="auto",
+        help="Summary length; auto matches each set's references (medium for CNN/DM).",
+    )
+    _add_settings_flags(evaluate)
+    evaluate.set_defaults(run=_eval)
+
     models = commands.add_parser("models", help="Pull, list or verify the embedded models.")
     actions = models.add_subparsers(required=True, metavar="ACTION")
     for name, run, help_text in (
@@ -149,6 +167,26 @@ def _feed(args: argparse.Namespace) -> int:
         return run_feed(args.source, settings, targets, args.length, args.format, sys.stdout)
     with open(args.output, "w", encoding="utf-8") as out:
         return run_feed(args.source, settings, targets, args.length, args.format, out)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluation.datasets import DEFAULT_SETS, SETS
+    from .evaluation.harness import EvalOptions, evaluate
+    from .evaluation.report import write_report
+
+    sets = tuple(s.strip() for s in args.sets.split(",")) if args.sets else DEFAULT_SETS
+    unknown = [name for name in sets if name not in SETS]
+    if unknown:
+        raise LingosumError(
+            "unknown_set", f"Unknown sets {', '.join(unknown)}; known: {', '.join(SETS)}."
+        )
+    if not args.data_dir.is_dir():
+        raise LingosumError("no_data", f"{args.data_dir} is not a folder.")
+    options = EvalOptions(args.data_dir, sets, args.limit, args.length)
+    report = evaluate(options, _settings(args), lambda line: print(line, file=sys.stderr))
+    for path in write_report(report, args.out):
+        print(path)
+    return 0
 
 
 def _as_text(output: dict[str, Any]) -> str:

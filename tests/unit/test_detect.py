@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from service.errors import LingosumError
-from service.stages.detect import Detection, LanguageDetector
+from service.stages.detect import LanguageDetector
 
 SAMPLES = {
     "en": "The city council approved a new budget on Tuesday after a long debate about "
@@ -73,9 +73,62 @@ def test_han_only_text_is_never_korean(detector: LanguageDetector) -> None:
         assert detection.language in {"zh-Hans", "zh-Hant"}
 
 
-def test_latin_text_with_a_few_han_characters_uses_langdetect(detector: LanguageDetector) -> None:
+def test_latin_text_with_a_few_han_characters_goes_to_the_statistical_detectors(
+    detector: LanguageDetector,
+) -> None:
     text = "Growth in 中国 was strong this year in every province, officials said."
-    assert detector.detect([text]) == [Detection("en", 1.0)]
+    (detection,) = detector.detect([text])
+    assert detection.language == "en"
+    assert detection.confidence > 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # single words and word pairs, where langdetect alone guesses wrongly
+        ("house", "en"),
+        ("government spending", "en"),
+        ("Bundesregierung", "de"),
+        ("правительство", "ru"),
+        ("économie française", "fr"),
+        ("الحكومة", "ar"),
+    ],
+)
+def test_short_texts(detector: LanguageDetector, text: str, language: str) -> None:
+    assert detector.detect([text])[0].language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Apple 公司周二发布了新款手机，售价为 999 美元。", "zh-Hans"),
+        ("蘋果公司週二發佈了新款 iPhone 手機。", "zh-Hant"),
+        ("ソニーは Xperia の新型を発表した。", "ja"),
+        ("삼성전자는 Galaxy 신제품을 공개했다.", "ko"),
+        ("Der Konzern 华为 stellte am Dienstag ein neues Telefon vor.", "de"),
+    ],
+)
+def test_mixed_scripts(detector: LanguageDetector, text: str, language: str) -> None:
+    assert detector.detect([text])[0].language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("这个国家的经济发展很快", "zh-Hans"),
+        ("這個國家的經濟發展很快", "zh-Hant"),
+        ("鸟", "zh-Hans"),
+        ("鳥", "zh-Hant"),
+    ],
+)
+def test_traditional_and_simplified(detector: LanguageDetector, text: str, language: str) -> None:
+    assert detector.detect([text])[0].language == language
+
+
+def test_latin_text_is_never_reported_as_cjk(detector: LanguageDetector) -> None:
+    # fastText knows romanised Chinese and Japanese; without their script they cannot win.
+    for text in ["Nihon no keizai", "Zhongguo jingji", "ni hao"]:
+        assert detector.detect([text])[0].language not in {"zh-Hans", "zh-Hant", "ja", "ko"}
 
 
 @pytest.mark.parametrize("text", ["", "   ", "12345 !!! 3.5%", "。，！"])

@@ -1,0 +1,1 @@
+"""The evaluation harness behind `lingosum eval`: datasets, metrics, runners and the report."""
