@@ -119,8 +119,7 @@ def _latency(
             name: {k: round(statistics.median(v), 1) for k, v in s.items()}
             for name, s in stages.items()
         },
-        "last_en": body["summaries"]["en"]["text"],
-        "last_zh": body["summaries"]["zh"]["text"],
+        "last_response": body,
     }
 
 
