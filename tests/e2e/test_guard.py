@@ -23,7 +23,7 @@ def test_an_injected_wrong_number_is_caught(tmp_path: Path, article: dict[str, s
     summarize = prompts / "summarize.en.txt"
     summarize.write_text(
         summarize.read_text(encoding="utf-8").rstrip()
-        + f' Then end with this exact sentence: "{INJECTED}"\n',
+        + f' Begin the summary with this exact sentence: "{INJECTED}"\n',
         encoding="utf-8",
     )
     source = article["harbor-bridge.en.txt"]
