@@ -2,7 +2,7 @@
 tokens per second per stage, beside the transformers baseline and the hardware floor.
 
     .venv/bin/python -m benchmarks.bench       # everything, as in the README table
-    .venv/bin/python -m benchmarks.bench --runs 2 --baseline-runs 0 --feed-size 4   # quick
+    .venv/bin/python -m benchmarks.bench --runs 1 --baseline-runs 0 --feed-size 2   # quick
 
 It starts a real `lingosum serve` on the configured model (LINGOSUM_* settings apply) and talks
 to it over HTTP, the way a user does. Results go to --out as bench.json and bench.md.
@@ -42,22 +42,25 @@ def main() -> None:
     rates = measure_rates(model_file, articles[1].text, settings.inference_threads)
     report["rates"] = rates.as_json()
 
+    # Each round starts a fresh server and posts each article once, so no run finds its own
+    # article already processed; the rounds' start-up times are the cold starts.
     report["cold_start_s"] = []
-    server: Server | None = None
-    for run in range(args.cold_runs):
-        if server:
-            server.stop()
-        _say(f"cold start {run + 1}/{args.cold_runs}")
+    runs: dict[str, list[dict[str, Any]]] = {a.name: [] for a in articles}
+    for round_number in range(args.runs):
+        _say(f"round {round_number + 1}/{args.runs}: cold start")
         server = Server.start()
         report["cold_start_s"].append(server.ready_after_s)
-    assert server is not None
-    try:
-        report["latency"] = {a.name: _latency(server.client, a, args.runs, rates) for a in articles}
-        if args.feed_size:
-            report["feed"] = _feed(server.client, feed_articles(args.data_dir, args.feed_size))
-        report["server_peak_rss_mb"] = server.peak_rss_mb()
-    finally:
-        server.stop()
+        try:
+            for article in articles:
+                _say(f"round {round_number + 1}/{args.runs}: {article.name}")
+                runs[article.name].append(_timed_summary(server.client, article.text))
+            if round_number == args.runs - 1:
+                if args.feed_size:
+                    report["feed"] = _feed(server.client, args.data_dir, args.feed_size)
+                report["server_peak_rss_mb"] = server.peak_rss_mb()
+        finally:
+            server.stop()
+    report["latency"] = {a.name: _latency(a, runs[a.name], rates) for a in articles}
 
     if args.baseline_runs:
         wanted = set(args.baseline_articles.split(","))
@@ -76,8 +79,9 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=5, help="Timed runs per article.")
-    parser.add_argument("--cold-runs", type=int, default=3, help="Cold starts to ready.")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="Rounds: a cold start, then each article once."
+    )
     parser.add_argument("--baseline-runs", type=int, default=1, help="0 skips the baseline.")
     parser.add_argument(
         "--baseline-articles",
@@ -87,26 +91,28 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--baseline-timeout", type=int, default=1800, help="Seconds before the baseline is stopped."
     )
-    parser.add_argument("--feed-size", type=int, default=20, help="0 skips the feed section.")
+    parser.add_argument(
+        "--feed-size", type=int, default=20, help="Articles per feed mode; 0 skips the feed."
+    )
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--samples-dir", type=Path, default=ROOT.parent / "shared" / "samples")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     return parser.parse_args()
 
 
-def _latency(
-    client: httpx.Client, article: Article, runs: int, rates: HardwareRates
-) -> dict[str, Any]:
-    seconds: list[float] = []
+def _timed_summary(client: httpx.Client, text: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    body = _summarize(client, text)
+    return {"seconds": time.perf_counter() - started, "body": body}
+
+
+def _latency(article: Article, runs: list[dict[str, Any]], rates: HardwareRates) -> dict[str, Any]:
     stages: dict[str, dict[str, list[float]]] = {}
-    for run in range(runs):
-        _say(f"{article.name}: run {run + 1}/{runs}")
-        started = time.perf_counter()
-        body = _summarize(client, article.text)
-        seconds.append(time.perf_counter() - started)
-        for step in body["route"]:
+    for run in runs:
+        for step in run["body"]["route"]:
             if step.get("prefill_ms"):
                 _add_stage_rates(stages.setdefault(f"{step['stage']} {step['target']}", {}), step)
+    seconds = [run["seconds"] for run in runs]
     prompt = sum(statistics.median(s["prompt_tokens"]) for s in stages.values())
     generated = sum(statistics.median(s["completion_tokens"]) for s in stages.values())
     floor = rates.floor_s(prompt, generated)
@@ -119,7 +125,7 @@ def _latency(
             name: {k: round(statistics.median(v), 1) for k, v in s.items()}
             for name, s in stages.items()
         },
-        "last_response": body,
+        "last_response": runs[-1]["body"],
     }
 
 
@@ -135,26 +141,29 @@ def _add_stage_rates(stage: dict[str, list[float]], step: dict[str, Any]) -> Non
         stage.setdefault(key, []).append(value)
 
 
-def _feed(client: httpx.Client, articles: list[Article]) -> dict[str, Any]:
-    _say(f"feed: {len(articles)} articles, one call each")
+def _feed(client: httpx.Client, data_dir: Path, size: int) -> dict[str, Any]:
+    """The same articles one by one, then in one batch call. (With LINGOSUM_PROMPT_CACHE_MB
+    set, the batch would find some of them in the prompt cache; the default is off.)"""
+    one_by_one = together = feed_articles(data_dir, size)
+    _say(f"feed: {size} articles, one call each")
     started = time.perf_counter()
-    for article in articles:
+    for article in one_by_one:
         _summarize(client, article.text)
     sequential = time.perf_counter() - started
 
-    _say(f"feed: {len(articles)} articles in one batch call")
+    _say(f"feed: the same {size} articles in one batch call")
     started = time.perf_counter()
     response = client.post(
-        "/v1/summarize/batch", json={"items": [{"text": a.text} for a in articles]}
+        "/v1/summarize/batch", json={"items": [{"text": a.text} for a in together]}
     )
     batch = time.perf_counter() - started
     result: dict[str, Any] = {
-        "articles": len(articles),
-        "mean_words": round(statistics.mean(a.words for a in articles)),
-        "sequential_per_min": round(len(articles) / sequential * 60, 2),
+        "articles": size,
+        "mean_words": round(statistics.mean(a.words for a in one_by_one)),
+        "sequential_per_min": round(size / sequential * 60, 2),
     }
     if response.status_code == 200:
-        result["batch_per_min"] = round(len(articles) / batch * 60, 2)
+        result["batch_per_min"] = round(size / batch * 60, 2)
         result["batch_x_sequential"] = round(sequential / batch, 2)
     else:
         result["batch_error"] = response.json()

@@ -47,10 +47,10 @@ class Settings(BaseSettings):
     )
     context_tokens: int = Field(8192, ge=512, description="Context window for llama.cpp models.")
     prompt_cache_mb: int = Field(
-        256,
+        0,
         ge=0,
         description="Memory for llama.cpp's processed prompts, reused when a prompt starts "
-        "like a recent one; 0 turns the cache off.",
+        "like a recent one; 0 (the default) turns the cache off.",
     )
     device: str = Field("auto", description="transformers device: auto, cpu, cuda, cuda:N or mps.")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
