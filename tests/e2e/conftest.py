@@ -67,7 +67,7 @@ def running_server(*flags: str) -> Iterator[httpx.Client]:
         text=True,
     )
     try:
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300)
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=900)
         _wait_ready(client, process)
         yield client
     finally:
