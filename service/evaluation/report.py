@@ -39,6 +39,10 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
 def markdown(report: dict[str, Any]) -> str:
     meta = report["meta"]
     lines = [
@@ -120,18 +124,25 @@ def _translation_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "## Translation (the translate stage, sentence by sentence)",
         "",
-        "| set | direction | items | errors | BLEU | chrF | BLEU tokenizer | s/item |",
-        "|---|---|---|---|---|---|---|---|",
+        "| set | direction | items | errors | BLEU | chrF | BLEU tokenizer "
+        "| with English words left | s/item |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['set']} | {row['direction']} | {row['items']} | {row['errors']} "
             f"| {_num(row['bleu'])} | {_num(row['chrf'])} | {row['bleu_tokenize'] or '–'} "
-            f"| {_num(row['seconds_per_item'])} |"
+            f"| {_pct(row['untranslated_share'])} | {_num(row['seconds_per_item'])} |"
         )
     for system, direction, bleu, chrf in TRANSLATION_ANCHORS:
-        lines.append(f"| *{system}* | {direction} | | | {bleu} | {chrf} | | |")
-    lines += ["", "sacrebleu corpus BLEU and chrF (chrF scaled 0–100).", ""]
+        lines.append(f"| *{system}* | {direction} | | | {bleu} | {chrf} | | | |")
+    lines += [
+        "",
+        "sacrebleu corpus BLEU and chrF (chrF scaled 0–100). English words left: the share of "
+        "Chinese outputs with a Latin-script word that is neither an acronym nor a name the "
+        "source capitalises (the service's own rule, `service/chinese.py`).",
+        "",
+    ]
     errors = [(row["set"], message, n) for row in rows for message, n in row["error_messages"]]
     if errors:
         lines += ["Errors:", ""] + [f"- {s}: {m} (×{n})" for s, m, n in errors] + [""]

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from ..chinese import stray_english_words
 from ..languages import is_chinese
 from ..text import count_words
 from . import faithfulness
@@ -87,6 +88,10 @@ def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutc
         if done
         else None
     )
+    into_chinese = is_chinese(spec.target_language)
+    stray = [
+        stray_english_words(o.translation, o.item.source) if into_chinese else [] for o in done
+    ]
     return {
         "set": spec.name,
         "title": spec.title,
@@ -97,8 +102,12 @@ def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutc
         "bleu": round(scores.bleu, 2) if scores else None,
         "chrf": round(scores.chrf, 2) if scores else None,
         "bleu_tokenize": scores.bleu_tokenize if scores else None,
+        "untranslated_share": _share([bool(words) for words in stray]) if into_chinese else None,
         "seconds_per_item": _mean([o.seconds for o in done]),
-        "outputs": [{"id": o.item.id, "translation": o.translation} for o in done],
+        "outputs": [
+            {"id": o.item.id, "translation": o.translation, "untranslated": words}
+            for o, words in zip(done, stray, strict=True)
+        ],
     }
 
 

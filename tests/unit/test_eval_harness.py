@@ -9,11 +9,11 @@ import pytest
 
 from service.backends.base import GenerationRequest
 from service.evaluation import datasets
-from service.evaluation.datasets import SETS, TranslationSet
+from service.evaluation.datasets import SETS, TranslationItem, TranslationSet
 from service.evaluation.harness import EvalOptions, evaluate
 from service.evaluation.report import write_report
-from service.evaluation.runners import LangidOutcome
-from service.evaluation.scoring import langid_figures
+from service.evaluation.runners import LangidOutcome, TranslationOutcome
+from service.evaluation.scoring import langid_figures, translation_figures
 from service.settings import Settings
 from service.text import split_sentences
 from tests.fakes import FakeBackend, task_of, write_prompts
@@ -98,6 +98,19 @@ def test_translation_through_the_translate_stage(report: dict) -> None:  # type:
     for row in rows.values():  # the fake returns each fixture's reference
         assert (row["bleu"], row["chrf"], row["errors"]) == (100.0, 100.0, 0)
     assert rows["flores-en-zh"]["bleu_tokenize"] == "zh"
+    assert rows["flores-en-zh"]["untranslated_share"] == 0.0
+    assert rows["flores-zh-en"]["untranslated_share"] is None  # counted for Chinese output only
+
+
+def test_translations_with_english_words_left_are_counted() -> None:
+    source = "President Trump said the tariffs would stay."
+    outcomes = [
+        TranslationOutcome(TranslationItem("1", source, "特朗普说关税将保留。"), 1.0, text)
+        for text in ("Trump说关税将保留。", "特朗普说tariffs将保留。")
+    ]
+    row = translation_figures(SETS["flores-en-zh"], outcomes)  # type: ignore[arg-type]
+    assert row["untranslated_share"] == 50.0  # a name may stay in Latin script, a word may not
+    assert [o["untranslated"] for o in row["outputs"]] == [[], ["tariffs"]]
 
 
 def test_langid_on_every_item(report: dict) -> None:  # type: ignore[type-arg]
