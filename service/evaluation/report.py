@@ -43,6 +43,14 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
+def _before_finalize(row: dict[str, Any]) -> str:
+    raw = row["before_finalize"]
+    if raw is None:
+        return "–"
+    share = row["untranslated_share_before_finalize"]
+    return _num(raw["chrf"]) + ("" if share is None else f", {_pct(share)}")
+
+
 def markdown(report: dict[str, Any]) -> str:
     meta = report["meta"]
     lines = [
@@ -125,22 +133,25 @@ def _translation_table(rows: list[dict[str, Any]]) -> list[str]:
         "## Translation (the translate stage, sentence by sentence)",
         "",
         "| set | direction | items | errors | BLEU | chrF | BLEU tokenizer "
-        "| with English words left | s/item |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| with English words left | before finalize: chrF, English words left | s/item |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['set']} | {row['direction']} | {row['items']} | {row['errors']} "
             f"| {_num(row['bleu'])} | {_num(row['chrf'])} | {row['bleu_tokenize'] or '–'} "
-            f"| {_pct(row['untranslated_share'])} | {_num(row['seconds_per_item'])} |"
+            f"| {_pct(row['untranslated_share'])} | {_before_finalize(row)} "
+            f"| {_num(row['seconds_per_item'])} |"
         )
     for system, direction, bleu, chrf in TRANSLATION_ANCHORS:
-        lines.append(f"| *{system}* | {direction} | | | {bleu} | {chrf} | | | |")
+        lines.append(f"| *{system}* | {direction} | | | {bleu} | {chrf} | | | | |")
     lines += [
         "",
         "sacrebleu corpus BLEU and chrF (chrF scaled 0–100). English words left: the share of "
         "Chinese outputs with a Latin-script word that is neither an acronym nor a name the "
-        "source capitalises (the service's own rule, `service/chinese.py`).",
+        "source capitalises (the service's own rule, `service/chinese.py`). Scored as served: "
+        "after the finalize stage, which translates leftover English words in place; the "
+        "translate stage's own output is scored beside it.",
         "",
     ]
     errors = [(row["set"], message, n) for row in rows for message, n in row["error_messages"]]

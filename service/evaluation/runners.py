@@ -1,9 +1,10 @@
 """Running the service's own stages over evaluation items, one outcome per item.
 
 Summaries go through `Engine.summarize` (Document in, DocumentResult out), exactly as the
-API runs them; translations through the translate stage on the loaded backend, in batches;
-language ID through the engine's detector. A failing item is recorded with its error and
-the run goes on.
+API runs them; translations through the translate stage on the loaded backend, in batches,
+then the finalize stage that every served text passes (leftover English words translated,
+unfinished sentences dropped); language ID through the engine's detector. A failing item
+is recorded with its error and the run goes on.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from ..engine import Document, DocumentResult, Engine
 from ..errors import LingosumError
 from ..stages.detect import LanguageDetector
+from ..stages.finalize import FinalizeItem, Finalizer
 from ..stages.summarize import Length
 from ..stages.translate import TranslateItem, Translator
 from .datasets import LangidItem, SummaryItem, SummarySet, TranslationItem, TranslationSet
@@ -36,7 +38,8 @@ class SummaryOutcome:
 class TranslationOutcome:
     item: TranslationItem
     seconds: float
-    translation: str = ""
+    translation: str = ""  # as the service would serve it
+    raw: str = ""  # as the translate stage wrote it, before finalize
     error: str | None = None
 
 
@@ -108,10 +111,17 @@ def _translate_batch(
         if len(batch) > 1:  # find which items fail on their own
             return [o for item in batch for o in _translate_batch(translator, spec, [item])]
         return [TranslationOutcome(batch[0], time.perf_counter() - started, error=_describe(error))]
+    raw = [output.text for output in outputs]
+    served = Finalizer(translator).run(
+        [
+            FinalizeItem(text, spec.target_language, item.source, spec.source_language)
+            for item, text in zip(batch, raw, strict=True)
+        ]
+    )
     seconds = (time.perf_counter() - started) / len(batch)
     return [
-        TranslationOutcome(item, seconds, output.text)
-        for item, output in zip(batch, outputs, strict=True)
+        TranslationOutcome(item, seconds, final.text, text)
+        for item, text, final in zip(batch, raw, served, strict=True)
     ]
 
 

@@ -79,36 +79,44 @@ def summary_figures(spec: SummarySet, outcomes: Sequence[SummaryOutcome]) -> lis
 
 
 def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutcome]) -> Figures:
+    """Scores of the served translations, and of the translate stage's own output beside them."""
     done = [o for o in outcomes if o.error is None]
     errors = [o.error for o in outcomes if o.error is not None]
-    scores = (
-        translation_scores(
-            [o.translation for o in done], [o.item.reference for o in done], spec.target_language
-        )
-        if done
-        else None
-    )
-    into_chinese = is_chinese(spec.target_language)
-    stray = [
-        stray_english_words(o.translation, o.item.source) if into_chinese else [] for o in done
-    ]
-    return {
+    row: Figures = {
         "set": spec.name,
         "title": spec.title,
         "direction": f"{spec.source_language} → {spec.target_language}",
         "items": len(outcomes),
         "errors": len(errors),
         "error_messages": sorted(Counter(errors).items()),
-        "bleu": round(scores.bleu, 2) if scores else None,
-        "chrf": round(scores.chrf, 2) if scores else None,
-        "bleu_tokenize": scores.bleu_tokenize if scores else None,
-        "untranslated_share": _share([bool(words) for words in stray]) if into_chinese else None,
+        "bleu": None,
+        "chrf": None,
+        "bleu_tokenize": None,
+        "before_finalize": None,
+        "untranslated_share": None,
+        "untranslated_share_before_finalize": None,
         "seconds_per_item": _mean([o.seconds for o in done]),
-        "outputs": [
-            {"id": o.item.id, "translation": o.translation, "untranslated": words}
-            for o, words in zip(done, stray, strict=True)
-        ],
+        "outputs": [{"id": o.item.id, "translation": o.translation, "raw": o.raw} for o in done],
     }
+    if not done:
+        return row
+    references = [o.item.reference for o in done]
+    served = translation_scores([o.translation for o in done], references, spec.target_language)
+    raw = translation_scores([o.raw for o in done], references, spec.target_language)
+    row |= {
+        "bleu": round(served.bleu, 2),
+        "chrf": round(served.chrf, 2),
+        "bleu_tokenize": served.bleu_tokenize,
+        "before_finalize": {"bleu": round(raw.bleu, 2), "chrf": round(raw.chrf, 2)},
+    }
+    if is_chinese(spec.target_language):
+        stray = [stray_english_words(o.translation, o.item.source) for o in done]
+        stray_raw = [stray_english_words(o.raw, o.item.source) for o in done]
+        row["untranslated_share"] = _share([bool(words) for words in stray])
+        row["untranslated_share_before_finalize"] = _share([bool(words) for words in stray_raw])
+        for output, words in zip(row["outputs"], stray, strict=True):
+            output["untranslated"] = words
+    return row
 
 
 def _base(code: str) -> str:

@@ -12,9 +12,11 @@ from service.evaluation import datasets
 from service.evaluation.datasets import SETS, TranslationItem, TranslationSet
 from service.evaluation.harness import EvalOptions, evaluate
 from service.evaluation.report import write_report
-from service.evaluation.runners import LangidOutcome, TranslationOutcome
+from service.evaluation.runners import LangidOutcome, TranslationOutcome, run_translations
 from service.evaluation.scoring import langid_figures, translation_figures
+from service.prompts import PromptBook
 from service.settings import Settings
+from service.stages.translate import Translator
 from service.text import split_sentences
 from tests.fakes import FakeBackend, task_of, write_prompts
 
@@ -102,14 +104,32 @@ def test_translation_through_the_translate_stage(report: dict) -> None:  # type:
     assert rows["flores-zh-en"]["untranslated_share"] is None  # counted for Chinese output only
 
 
-def test_translations_with_english_words_left_are_counted() -> None:
+def test_translations_are_scored_as_served_after_finalize(tmp_path: Path) -> None:
+    def respond(request: GenerationRequest) -> str:
+        return "关税" if task_of(request) == "translate_terms" else "特朗普说tariffs将保留。"
+
+    translator = Translator(FakeBackend(respond), PromptBook(write_prompts(tmp_path)))
+    source = "President Trump said the tariffs would stay."
+    item = TranslationItem("1", source, "特朗普说关税将保留。")
+    spec = SETS["flores-en-zh"]
+    assert isinstance(spec, TranslationSet)
+    row = translation_figures(spec, run_translations(translator, spec, [item], lambda _: None))
+    assert row["outputs"][0]["raw"] == "特朗普说tariffs将保留。"
+    assert row["outputs"][0]["translation"] == "特朗普说关税将保留。"
+    assert (row["untranslated_share"], row["untranslated_share_before_finalize"]) == (0.0, 100.0)
+    assert row["chrf"] == 100.0 and row["before_finalize"]["chrf"] < 100.0
+
+
+def test_names_left_in_latin_script_are_not_counted_as_untranslated() -> None:
     source = "President Trump said the tariffs would stay."
     outcomes = [
-        TranslationOutcome(TranslationItem("1", source, "特朗普说关税将保留。"), 1.0, text)
+        TranslationOutcome(TranslationItem("1", source, "特朗普说关税将保留。"), 1.0, text, text)
         for text in ("Trump说关税将保留。", "特朗普说tariffs将保留。")
     ]
-    row = translation_figures(SETS["flores-en-zh"], outcomes)  # type: ignore[arg-type]
-    assert row["untranslated_share"] == 50.0  # a name may stay in Latin script, a word may not
+    spec = SETS["flores-en-zh"]
+    assert isinstance(spec, TranslationSet)
+    row = translation_figures(spec, outcomes)
+    assert row["untranslated_share"] == 50.0
     assert [o["untranslated"] for o in row["outputs"]] == [[], ["tariffs"]]
 
 
