@@ -64,7 +64,7 @@ class SummaryGuard:
                 + ("it was rewritten." if better else "a rewrite did no better.")
             )
             kept = revision if better else outputs[i]
-            guarded[i].output = _spent_on_both(kept, outputs[i], revision)
+            guarded[i].output = kept.costing(outputs[i], revision)
         return guarded
 
     @staticmethod
@@ -84,13 +84,3 @@ class SummaryGuard:
 
 def _same_language(a: str, b: str) -> bool:
     return a == b or (is_chinese(a) and is_chinese(b))
-
-
-def _spent_on_both(kept: StageOutput, draft: StageOutput, revision: StageOutput) -> StageOutput:
-    prefills = (draft.prefill_ms, revision.prefill_ms)
-    return replace(
-        kept,
-        prompt_tokens=draft.prompt_tokens + revision.prompt_tokens,
-        completion_tokens=draft.completion_tokens + revision.completion_tokens,
-        prefill_ms=None if None in prefills else sum(p or 0.0 for p in prefills),
-    )

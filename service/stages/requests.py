@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from ..backends import Backend, ChatMessage, Generation, GenerationRequest
 from ..errors import LingosumError
@@ -19,6 +20,25 @@ _PREAMBLE = re.compile(
 )
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." -> "U.S."
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.MULTILINE)
+
+
+class _Cost(Protocol):
+    @property
+    def prompt_tokens(self) -> int: ...
+    @property
+    def completion_tokens(self) -> int: ...
+    @property
+    def prefill_ms(self) -> float | None: ...
+
+
+def _total(costs: Sequence[_Cost]) -> tuple[int, int, float | None]:
+    """Tokens read, tokens written, and prefill time (None when any part went unmeasured)."""
+    prefills = [c.prefill_ms for c in costs]
+    return (
+        sum(c.prompt_tokens for c in costs),
+        sum(c.completion_tokens for c in costs),
+        None if None in prefills else round(sum(p or 0.0 for p in prefills), 1),
+    )
 
 
 @dataclass(frozen=True)
@@ -39,14 +59,16 @@ class StageOutput:
         chunks: int = 1,
     ) -> StageOutput:
         """The stage's final text, with the counts and timing of every generation behind it."""
-        spent = [*earlier, generation]
-        prefills = [g.prefill_ms for g in spent]
-        return cls(
-            text,
-            sum(g.prompt_tokens for g in spent),
-            sum(g.completion_tokens for g in spent),
-            None if None in prefills else round(sum(p or 0.0 for p in prefills), 1),
-            chunks,
+        return cls(text, *_total([*earlier, generation]), chunks)
+
+    def costing(self, *outputs: StageOutput) -> StageOutput:
+        """This text, with the counts and timing of all of `outputs` (the tries behind it)."""
+        prompt_tokens, completion_tokens, prefill_ms = _total(outputs)
+        return replace(
+            self,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            prefill_ms=prefill_ms,
         )
 
 
