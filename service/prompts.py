@@ -16,6 +16,10 @@ from .errors import LingosumError
 REQUIRED = (
     "summarize.en",
     "summarize.zh",
+    "summarize_part.en",  # one chunk of an article too long for one pass
+    "summarize_part.zh",
+    "combine.en",  # the chunk summaries, joined in order, into one summary
+    "combine.zh",
     "translate.en",
     "translate.zh",
     "translate_terms.zh",

@@ -1,8 +1,8 @@
 """The summarize stage: articles in, summaries of the asked length out, in batches.
 
 An article longer than the chunk budget is summarized map-reduce: each chunk is summarized on
-its own (map), and the chunk summaries, joined in order, are summarized again (reduce), until
-the text fits one pass.
+its own (map, prompt `summarize_part`), and the chunk summaries, joined in order, are combined
+into one summary (reduce, prompt `combine`), once they fit one pass.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class LengthPreset:
 
 LENGTHS: dict[str, LengthPreset] = {
     "short": LengthPreset(1, 40, 70, 96),
-    "medium": LengthPreset(3, 90, 150, 192),
+    "medium": LengthPreset(4, 90, 150, 192),
     "long": LengthPreset(6, 180, 300, 384),
 }
 
@@ -60,10 +60,12 @@ class Summarizer:
         long = self._long_texts(work)
         chunks = [len(long.get(i, [""])) for i in range(len(work))]
         while long:
-            mapped = [(i, chunk) for i, pieces in long.items() for chunk in pieces]
-            generations = self.backend.generate(
-                [self._request(replace(work[i], text=c, length=_MAP_LENGTH)) for i, c in mapped]
-            )
+            mapped = [
+                (i, self._part_request(replace(work[i], text=chunk), n, len(pieces)))
+                for i, pieces in long.items()
+                for n, chunk in enumerate(pieces, 1)
+            ]
+            generations = self.backend.generate([request for _, request in mapped])
             summaries: dict[int, list[str]] = {}
             for (i, _), generation in zip(mapped, generations, strict=True):
                 summaries.setdefault(i, []).append(
@@ -73,7 +75,12 @@ class Summarizer:
             for i, parts in summaries.items():
                 work[i] = replace(work[i], text="\n\n".join(parts), source=work[i].target)
             long = self._long_texts(work)
-        final = self.backend.generate([self._request(item) for item in work])
+        final = self.backend.generate(
+            [
+                self._request(item, task="combine" if chunks[i] > 1 else "summarize")
+                for i, item in enumerate(work)
+            ]
+        )
         return [
             StageOutput.of(
                 _within_length(generation.text, LENGTHS[item.length]),
@@ -123,13 +130,20 @@ class Summarizer:
         }
         return {i: chunks for i, chunks in split.items() if len(chunks) > 1}
 
-    def _request(self, item: SummarizeItem) -> GenerationRequest:
+    def _part_request(self, item: SummarizeItem, part: int, parts: int) -> GenerationRequest:
+        return self._request(
+            replace(item, length=_MAP_LENGTH), task="summarize_part", part=part, parts=parts
+        )
+
+    def _request(
+        self, item: SummarizeItem, *, task: str = "summarize", part: int = 1, parts: int = 1
+    ) -> GenerationRequest:
         preset = LENGTHS[item.length]
         title_line = f"{item.title.strip()}\n\n" if item.title and item.title.strip() else ""
         return build_request(
             self.backend,
             self._prompts,
-            "summarize",
+            task,
             text=item.text,
             source=item.source,
             target=item.target,
@@ -139,6 +153,8 @@ class Summarizer:
             sentences=preset.sentences,
             words=preset.words,
             chars=preset.chars,
+            part=part,
+            parts=parts,
         )
 
 

@@ -187,6 +187,8 @@ def test_long_document_is_summarized_map_reduce_beside_the_others(
     assert all(chunk.rstrip().endswith(".") for chunk in chunks)
     summary_step = next(step for step in long_result.route if step.stage == "summarize")
     assert summary_step.prompt_tokens > summarizer.count_tokens(long_text)  # map + reduce
+    long_tasks = [task_of(r) for r in summarizer.requests if r.text not in (EN1, EN2)]
+    assert long_tasks == ["summarize_part"] * long_result.chunks + ["combine"]
 
 
 def test_backend_failure_is_isolated_to_its_document(
