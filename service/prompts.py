@@ -16,6 +16,8 @@ from .errors import LingosumError
 REQUIRED = (
     "summarize.en",
     "summarize.zh",
+    "summarize_short.en",  # the one-sentence summary, worded for a fuller sentence
+    "summarize_short.zh",
     "summarize_part.en",  # one chunk of an article too long for one pass
     "summarize_part.zh",
     "combine.en",  # the chunk summaries, joined in order, into one summary

@@ -25,14 +25,15 @@ Length = Literal["short", "medium", "long"]
 class LengthPreset:
     sentences: int
     words: int  # English words at most
+    sentence_words: int  # English words at most in each sentence
     chars: int  # Chinese characters at most
     max_new_tokens: int
 
 
 LENGTHS: dict[str, LengthPreset] = {
-    "short": LengthPreset(1, 40, 70, 96),
-    "medium": LengthPreset(4, 90, 150, 192),
-    "long": LengthPreset(6, 180, 300, 384),
+    "short": LengthPreset(1, 40, 25, 70, 96),
+    "medium": LengthPreset(4, 90, 15, 150, 192),
+    "long": LengthPreset(6, 180, 25, 300, 384),
 }
 
 
@@ -77,7 +78,7 @@ class Summarizer:
             long = self._long_texts(work)
         final = self.backend.generate(
             [
-                self._request(item, task="combine" if chunks[i] > 1 else "summarize")
+                self._request(item, task="combine") if chunks[i] > 1 else self._request(item)
                 for i, item in enumerate(work)
             ]
         )
@@ -136,8 +137,10 @@ class Summarizer:
         )
 
     def _request(
-        self, item: SummarizeItem, *, task: str = "summarize", part: int = 1, parts: int = 1
+        self, item: SummarizeItem, *, task: str = "", part: int = 1, parts: int = 1
     ) -> GenerationRequest:
+        """A request for `task`; by default the whole-article summary of the item's length."""
+        task = task or ("summarize_short" if item.length == "short" else "summarize")
         preset = LENGTHS[item.length]
         title_line = f"{item.title.strip()}\n\n" if item.title and item.title.strip() else ""
         return build_request(
@@ -152,6 +155,7 @@ class Summarizer:
             title_line=title_line,
             sentences=preset.sentences,
             words=preset.words,
+            sentence_words=preset.sentence_words,
             chars=preset.chars,
             part=part,
             parts=parts,

@@ -50,7 +50,7 @@ TRANSLATIONS = {
 def summarize_reply(request: GenerationRequest) -> str:
     if task_of(request) == "raw":  # a summarizer that reads English only
         return SUMMARIES[FR, "en"] if request.text == FR_IN_ENGLISH else "Unexpected text."
-    assert task_of(request) == "summarize"
+    assert task_of(request) in ("summarize", "summarize_short")
     return SUMMARIES[request.text, request.target]
 
 
@@ -189,6 +189,19 @@ def test_long_document_is_summarized_map_reduce_beside_the_others(
     assert summary_step.prompt_tokens > summarizer.count_tokens(long_text)  # map + reduce
     long_tasks = [task_of(r) for r in summarizer.requests if r.text not in (EN1, EN2)]
     assert long_tasks == ["summarize_part"] * long_result.chunks + ["combine"]
+
+
+@pytest.mark.parametrize(
+    ("length", "task"),
+    [("short", "summarize_short"), ("medium", "summarize"), ("long", "summarize")],
+)
+def test_the_one_sentence_summary_has_its_own_prompt(
+    prompts_dir: Path, translator: FakeBackend, length: str, task: str
+) -> None:
+    summarizer = FakeBackend(summarize_reply, name="fake-summarizer")
+    engine = make_engine(prompts_dir, summarizer, translator)
+    engine.summarize([Document(EN1, targets=("en",), length=length)])  # type: ignore[arg-type]
+    assert [task_of(r) for r in summarizer.requests] == [task]
 
 
 def test_backend_failure_is_isolated_to_its_document(

@@ -22,7 +22,7 @@ OPTIONS = JobOptions.parse(["en", "zh"], "short")
 
 
 def respond(request: GenerationRequest) -> str:
-    return "A bridge opened." if task_of(request) == "summarize" else "一座桥开通了。"
+    return "A bridge opened." if task_of(request) == "summarize_short" else "一座桥开通了。"
 
 
 def articles(*texts: str) -> list[WorkItem]:
@@ -85,7 +85,7 @@ def test_items_go_to_the_model_in_small_groups(tmp_path: Path) -> None:
         job = setup.store.job(job_id)
         assert job.status == "done"
         assert (job.progress.done, job.progress.cached) == (5, 0)
-        assert [len(b) for b in setup.backend.batches_for("summarize")] == [2, 2, 1]
+        assert [len(b) for b in setup.backend.batches_for("summarize_short")] == [2, 2, 1]
         results = setup.store.items(job_id)
         assert all(r.result and r.result["summaries"]["zh"]["text"] for r in results)
         assert setup.progress_calls >= 3
@@ -115,7 +115,7 @@ def test_posting_the_same_items_again_comes_from_the_cache(tmp_path: Path) -> No
         await drain(worker)
         job = setup.store.job(changed)
         assert (job.status, job.progress.done, job.progress.cached) == ("done", 5, 4)
-        summarized = [task_of(r) for r in setup.backend.requests[calls:]].count("summarize")
+        summarized = [task_of(r) for r in setup.backend.requests[calls:]].count("summarize_short")
         assert summarized == 1
 
     run(scenario)
