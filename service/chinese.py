@@ -9,6 +9,8 @@ import opencc
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
+_LATIN_TOKEN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_'’\-]*[A-Za-z0-9_])?")
+_IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product names
 _MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
 _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
@@ -43,12 +45,15 @@ def stray_english_words(chinese: str, source: str) -> list[str]:
     """Latin-script words in a Chinese text that are neither acronyms nor names from the source.
 
     A name is a capitalised word that the source also writes capitalised mid-sentence,
-    which tells "Trump" (allowed) from "tariffs" (to be translated).
+    which tells "Trump" (allowed) from "tariffs" (to be translated). Identifiers with digits,
+    underscores or inner capitals ("CreateViewport", "iPhone", "COVID-19") are kept as written.
     """
     names = _names_in(source)
     stray: list[str] = []
-    for word in _LATIN_WORD.findall(_DOTTED_ACRONYM.sub(" ", chinese)):
-        word = re.sub(r"['’]s$", "", word)
+    for token in _LATIN_TOKEN.findall(_DOTTED_ACRONYM.sub(" ", chinese)):
+        word = re.sub(r"['’]s$", "", token)
+        if not word.isascii() or _IDENTIFIER.search(word) or not _LATIN_WORD.fullmatch(word):
+            continue
         if len(word) == 1 or _ACRONYM.match(word) or word in names or word in stray:
             continue
         stray.append(word)

@@ -147,7 +147,7 @@ def _untranslated(text: str, item: FinalizeItem) -> list[str]:
 
 
 def _replace_word(text: str, word: str, rendering: str) -> str:
-    return re.sub(rf"\s*(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])\s*", rendering, text)
+    return re.sub(rf"\s*(?<![A-Za-z0-9_-]){re.escape(word)}(?![A-Za-z0-9_-])\s*", rendering, text)
 
 
 def _sentence_with(text: str, word: str) -> str:

@@ -80,5 +80,13 @@ def test_latin_words_of_a_chinese_source_are_allowed() -> None:
     assert stray_english_words("iPhone销量上升，economy强劲。", source) == ["economy"]
 
 
+def test_identifiers_are_not_stray_words() -> None:
+    chinese = (
+        "调用 IDirect3D::CreateViewport() 返回 IDirect3DViewport3，iPhone和COVID-19、my_var也是。"
+    )
+    assert stray_english_words(chinese, ENGLISH_SOURCE) == []
+    assert stray_english_words("调用CreateViewport的viewport。", ENGLISH_SOURCE) == ["viewport"]
+
+
 def test_no_latin_no_stray() -> None:
     assert stray_english_words("经济增长百分之五。", ENGLISH_SOURCE) == []
