@@ -3,7 +3,8 @@
 A name is a capitalized word, or an all-capitals acronym; a sentence's first word counts only
 when an unsupported name follows it, as in "Rex Tillerson said". It
 counts as supported when the source has a word with the same first five letters, so
-"Japanese" is backed by "Japan" and "Arita's" by "Arita". This catches a model swapping one
+"Japanese" is backed by "Japan" and "Arita's" by "Arita", and an acronym by the initials of
+consecutive words the source writes ("PM" by "Prime Minister"). This catches a model swapping one
 person for another; it cannot check names across scripts (a Chinese transliteration of an
 English name), which the number checks and the prompts must cover instead.
 """
@@ -49,19 +50,35 @@ def is_latin_script(text: str) -> bool:
 
 def unsupported_names(summary: str, source: str) -> list[str]:
     """Names in `summary` that `source` does not write, in order, each once."""
-    known = {_key(word) for word in _WORD.findall(source)}
+    source_words = _WORD.findall(source)
+    known = {_key(word) for word in source_words}
+    initialisms = _initialisms(source_words)
     missing: dict[str, None] = {}
     for sentence in split_sentences(summary):
         words = _WORD.findall(sentence)
         unsupported = [
             i
             for i, word in enumerate(words)
-            if _NAME.match(word) and word not in _ALWAYS_SUPPORTED and _key(word) not in known
+            if _NAME.match(word)
+            and word not in _ALWAYS_SUPPORTED
+            and _key(word) not in known
+            and word not in initialisms
         ]
         for i in unsupported:
             if i > 0 or 1 in unsupported:
                 missing[words[i]] = None
     return list(missing)
+
+
+def _initialisms(words: list[str], longest: int = 5) -> set[str]:
+    """Every acronym that a run of 2 to `longest` capitalized words spells."""
+    initials = "".join(w[0] if w[0].isupper() else " " for w in words)
+    return {
+        run[start : start + size]
+        for run in initials.split()
+        for size in range(2, longest + 1)
+        for start in range(len(run) - size + 1)
+    }
 
 
 def _key(word: str) -> str:

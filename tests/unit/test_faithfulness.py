@@ -35,3 +35,9 @@ def test_names_are_not_checked_across_scripts() -> None:
     chinese = "安倍晋三与特朗普通话。"
     assert check(chinese, ARTICLE, "en") == Problems([], [])
     assert check("Rex Tillerson spoke.", "安倍晋三与特朗普通话。", "zh-Hans").names == []
+
+
+def test_an_acronym_of_words_the_source_writes_is_supported() -> None:
+    source = "Japanese Prime Minister Shigeru Ishiba spoke with the World Health Organization."
+    assert unsupported_names("The Japanese PM spoke with the WHO.", source) == []
+    assert unsupported_names("The Japanese PM spoke with the IMF.", source) == ["IMF"]
