@@ -172,5 +172,6 @@ def _largest_chunk(backend: Backend) -> int:
 
 
 def _within_length(text: str, preset: LengthPreset) -> str:
+    """Whole sentences, each once (a small model can loop), up to the preset's count."""
     sentences = split_sentences(drop_unfinished_sentence(clean_output(text)))
-    return join_sentences(sentences[: preset.sentences])
+    return join_sentences(list(dict.fromkeys(sentences))[: preset.sentences])

@@ -191,6 +191,15 @@ def test_long_document_is_summarized_map_reduce_beside_the_others(
     assert long_tasks == ["summarize_part"] * long_result.chunks + ["combine"]
 
 
+def test_a_sentence_the_model_repeats_is_kept_once(
+    prompts_dir: Path, translator: FakeBackend
+) -> None:
+    looping = "Police found a bag. A man was charged. Police found a bag. A man was charged."
+    engine = make_engine(prompts_dir, FakeBackend(lambda request: looping), translator)
+    [result] = engine.summarize([Document(EN1, targets=("en",))])
+    assert ok(result).summaries["en"].text == "Police found a bag. A man was charged."
+
+
 @pytest.mark.parametrize(
     ("length", "task"),
     [("short", "summarize_short"), ("medium", "summarize"), ("long", "summarize")],
