@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
+from .chinese_names import load_dictionary
 from .errors import LingosumError
 from .languages import is_chinese
 from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
@@ -103,6 +104,7 @@ class Engine:
 
     def start(self) -> None:
         self.detector.detect(["Loading the language profiles."])
+        load_dictionary()
         summarizer_backend, translator_backend = self._given
         if summarizer_backend is None:
             summarizer_backend = load_backend(

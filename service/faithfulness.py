@@ -1,10 +1,11 @@
-"""What a summary states that its source does not: numbers in any language, and names where
-both texts are in Latin script."""
+"""What a summary states that its source does not: numbers in any language, and the names of a
+Latin-script summary where its source is in Latin script or Chinese."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .languages import is_chinese
 from .names import is_latin_script, unsupported_names
 from .numbers import unsupported_numbers
 
@@ -32,8 +33,8 @@ class Problems:
 
 def check(summary: str, source: str, source_language: str) -> Problems:
     names = (
-        unsupported_names(summary, source)
-        if is_latin_script(source) and is_latin_script(summary)
+        unsupported_names(summary, source, source_is_chinese=is_chinese(source_language))
+        if is_latin_script(summary)
         else []
     )
     return Problems(unsupported_numbers(summary, source, source_language), names)

@@ -98,7 +98,10 @@ class DetectResponse(BaseModel):
 
 class SummaryChecks(BaseModel):
     unsupported_numbers: list[str] = Field(description="Numbers the article does not state.")
-    unsupported_names: list[str] = Field(description="Names the article never writes.")
+    unsupported_names: list[str] = Field(
+        description="Names the article never writes; for a Chinese translation of the English "
+        "summary, also names of the English summary that it does not render."
+    )
     untranslated: list[str] = Field(description="Words left in the wrong language.")
 
 

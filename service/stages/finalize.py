@@ -8,7 +8,9 @@
 - every number must be stated by the article, and a translated summary's numbers also by the
   summary it translates (24% in English stays 24% in Chinese); a sentence with an
   unsupported number is dropped, and what cannot be repaired is reported under `checks`;
-- names the article never writes are reported under `checks` (Latin-script texts only).
+- names the article never writes are reported under `checks` (for English summaries of Latin-script
+  and Chinese articles), and so are the names of an English summary that its Chinese
+  translation does not render.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from ..chinese import stray_english_words, to_simplified, to_traditional
 from ..faithfulness import check
 from ..languages import is_chinese
+from ..names import names_not_rendered
 from ..numbers import numbers_outside, source_numbers
 from ..text import (
     cjk_words,
@@ -103,7 +106,7 @@ class Finalizer:
         if not text:
             result.warnings.append("The model returned an empty summary.")
         elif not is_complete(text):
-            result.text += "。" if is_chinese(item.language) else "."
+            result.text = text.rstrip(":：") + ("。" if is_chinese(item.language) else ".")
             result.warnings.append("The summary was cut by the length limit and closed early.")
         if is_chinese(item.language):
             result.text = to_simplified(result.text)
@@ -138,6 +141,14 @@ class Finalizer:
         result.warnings += warnings
         result.unsupported_numbers = unsupported
         result.unsupported_names = check(result.text, item.article, item.article_language).names
+        if item.translated_from and is_chinese(item.language):
+            lost = names_not_rendered(item.translated_from, result.text)
+            if lost:
+                result.unsupported_names += lost
+                result.warnings.append(
+                    f"The translation does not render the name{'s' if len(lost) > 1 else ''} "
+                    f"{', '.join(lost)} of the summary it translates."
+                )
 
 
 def _untranslated(text: str, item: FinalizeItem) -> list[str]:

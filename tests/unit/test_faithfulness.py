@@ -31,10 +31,14 @@ def test_sentence_openers_days_and_demonyms_are_not_names() -> None:
     assert unsupported_names(summary, ARTICLE) == []
 
 
-def test_names_are_not_checked_across_scripts() -> None:
-    chinese = "安倍晋三与特朗普通话。"
-    assert check(chinese, ARTICLE, "en") == Problems([], [])
-    assert check("Rex Tillerson spoke.", "安倍晋三与特朗普通话。", "zh-Hans").names == []
+def test_an_english_summary_of_a_chinese_article_has_its_names_checked() -> None:
+    article = "美国内政部长瑞安·津克周一表示，他将在年底辞职。"
+    assert check("Ryan Zinke said he would resign.", article, "zh-Hans") == Problems([], [])
+    assert check("Rex Tillerson said he would resign.", article, "zh-Hans").names == ["Tillerson"]
+
+
+def test_names_in_a_chinese_summary_are_not_checked_against_the_article() -> None:
+    assert check("安倍晋三与特朗普通话。", ARTICLE, "en") == Problems([], [])
 
 
 def test_an_acronym_of_words_the_source_writes_is_supported() -> None:

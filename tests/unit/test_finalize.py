@@ -207,3 +207,26 @@ def test_reports_chinese_left_in_an_english_summary(tmp_path: Path) -> None:
     assert result.untranslated == ["九州"]
     assert "Left untranslated: 九州." in result.warnings
     assert fake.requests == []
+
+
+def test_reports_a_name_the_chinese_translation_does_not_render(finalizer: Finalizer) -> None:
+    english = "Donald Trump said tariffs of 25% start in May. Mayor Mike Duggan protested."
+    faithful = "唐纳德·特朗普表示，25%的关税将于五月开始。市长迈克·达根提出抗议。"
+    swapped = "唐纳德·特朗普表示，25%的关税将于五月开始。市长迈克·德鲁克提出抗议。"
+    article = ARTICLE + " Mayor Mike Duggan protested."
+
+    [kept, lost] = finalizer.run(
+        [FinalizeItem(text, "zh-Hans", article, "en", english) for text in (faithful, swapped)]
+    )
+
+    assert kept.unsupported_names == [] and kept.warnings == []
+    assert lost.text == swapped  # a heuristic finding is reported, not acted on
+    assert lost.unsupported_names == ["Duggan"]
+    assert lost.warnings == [
+        "The translation does not render the name Duggan of the summary it translates."
+    ]
+
+
+def test_a_summary_ending_in_a_colon_is_closed_with_a_full_stop(finalizer: Finalizer) -> None:
+    result = finalize_one(finalizer, "Trump listed the new tariffs as follows:")
+    assert result.text == "Trump listed the new tariffs as follows."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,12 +27,14 @@ ALL_WRONG = "The council approved 390 million dollars. It will repair 150 school
 FRENCH = "Le conseil de Lyon a approuvé mardi un budget de 310 millions d'euros."
 
 
-def engine_with(tmp_path: Path, draft: str, revision: str) -> tuple[Engine, FakeBackend]:
+def engine_with(
+    tmp_path: Path, draft: str, revision: str, **settings: Any
+) -> tuple[Engine, FakeBackend]:
     def reply(request: GenerationRequest) -> str:
         return {"summarize": draft, "revise": revision}.get(task_of(request), "译文。")
 
     backend = FakeBackend(reply)
-    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
+    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False, **settings)
     engine = Engine(settings, summarizer=backend, translator=backend)
     engine.start()
     return engine, backend
@@ -123,3 +126,17 @@ def test_names_that_survive_are_reported_under_checks(tmp_path: Path) -> None:
     result = english_summary(engine)
 
     assert result.summaries["en"].unsupported_names == ["Rex", "Tillerson"]
+
+
+def test_a_name_a_chinese_article_does_not_write_is_rewritten(tmp_path: Path) -> None:
+    article = "美国内政部长瑞安·津克周一表示，他将在年底辞职。他说，这是他自己的决定。" * 2
+    faithful = "Interior Secretary Ryan Zinke said he would resign at the end of the year."
+    swapped = "Interior Secretary Rex Tillerson said he would resign at the end of the year."
+    engine, backend = engine_with(tmp_path, swapped, revision=faithful, zh_route="direct")
+
+    result = english_summary(engine, article)
+
+    assert result.summaries["en"].text == faithful
+    [revise] = [r for r in backend.requests if task_of(r) == "revise"]
+    assert "Tillerson" in revise.messages[3].content
+    assert result.summaries["en"].unsupported_names == []
