@@ -7,11 +7,13 @@
 - names: Latin-script words of two or more letters written with a capital (or all capitals)
   that do not occur in the source, case-insensitively (common sentence openers such as "The"
   or "However", and month and weekday names, which the date check covers, are skipped).
-  This is checked only where the summary and the source can share the spelling: English
-  summaries of Latin-script sources, and the Latin words kept in Chinese summaries. It
-  cannot see a Chinese name rendered wrongly, a name translated into English from a Chinese
-  source, or a real name placed in the wrong role; and a correct name the source spells
-  differently (an inflection, "U.S." for "United States") counts as unsupported.
+  This is checked where the summary and the source can share the spelling: English
+  summaries of Latin-script sources, and the Latin words kept in Chinese summaries. English
+  summaries of Chinese sources go through the service's own cross-script check
+  (`service.names.names_not_rendered`: pinyin and transliterations). It cannot see a Chinese
+  name rendered wrongly in a Chinese summary, or a real name placed in the wrong role; and a
+  correct name the source spells differently (an inflection, "U.S." for "United States")
+  counts as unsupported.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import re
 from dataclasses import dataclass
 
 from ..languages import is_chinese
+from ..names import names_not_rendered
 from ..numbers import source_numbers, unsupported_numbers
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_EN = re.compile(r"\b(" + "|".join(_WEEKDAYS_EN) + r")\b", re.IGNORECASE)
 _WEEKDAY_ZH = re.compile(r"(?:星期|周|週|礼拜|禮拜)([一二三四五六日天])")
@@ -169,7 +173,8 @@ def unsupported_dates(summary: str, source: str, source_language: str) -> list[s
 def unsupported_names(summary: str, summary_language: str, source: str) -> list[str] | None:
     latin_source = sum(ch.isascii() and ch.isalpha() for ch in source) > len(source) / 4
     if not (is_chinese(summary_language) or latin_source):
-        return None  # an English summary of a Chinese article spells names the source does not
+        # An English summary of a Chinese article: the service's own cross-script check.
+        return names_not_rendered(summary, source) if _HAN.search(source) else None
     source_words = {
         part
         for word in _LATIN_WORD.findall(source)

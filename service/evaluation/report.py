@@ -118,8 +118,9 @@ def _summary_tables(rows: list[dict[str, Any]]) -> list[str]:
     lines += [
         "",
         "Numbers use the service's own number readers; names are Latin-script capitalised "
-        "words missing from the source (not checked for English summaries of Chinese "
-        "sources). These are heuristics: see `service/evaluation/faithfulness.py`.",
+        "words missing from the source (for English summaries of Chinese sources, names not "
+        "found in pinyin or as a transliteration). These are heuristics: see "
+        "`service/evaluation/faithfulness.py`.",
         "",
     ]
     errors = [(row["set"], message, n) for row in rows for message, n in row["error_messages"]]

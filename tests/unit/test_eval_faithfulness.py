@@ -43,8 +43,12 @@ def test_dates_across_languages() -> None:
 
 def test_names_in_chinese_summaries_and_what_is_not_checked() -> None:
     assert unsupported_names("市长Ana Lopez与Smith出席。", "zh-Hans", SOURCE) == ["Smith"]
-    # An English summary of a Chinese article spells its names in another script: not checked.
-    assert unsupported_names("Mayor Lopez opened it.", "en", "市长洛佩斯为大桥剪彩。") is None
+    # An English summary of a Chinese article: names are looked for as transliterations.
+    assert unsupported_names("Mayor Lopez opened it.", "en", "市长洛佩斯为大桥剪彩。") == []
+    assert unsupported_names("Mayor Tillerson opened it.", "en", "市长洛佩斯为大桥剪彩。") == [
+        "Tillerson"
+    ]
+    assert unsupported_names("Mayor Lopez opened it.", "en", "Бургомистр открыл мост.") is None
 
 
 def test_parts_of_hyphenated_source_words_are_names_the_source_states() -> None:
