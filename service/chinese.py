@@ -14,6 +14,8 @@ _IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product n
 _MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
 _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
+_GLUED_FRAGMENT = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff]+)([a-z]{2,})(?![A-Za-z])")
+_VOWEL_GROUP = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
 
 @cache
@@ -58,6 +60,31 @@ def stray_english_words(chinese: str, source: str) -> list[str]:
             continue
         stray.append(word)
     return stray
+
+
+def restore_name_fragments(chinese: str, source: str) -> tuple[str, list[tuple[str, str]]]:
+    """Put back a name the model began in Chinese and finished in letters (阿rita for "Arita").
+
+    The Han characters just before the fragment stand for the rest of the name, one per
+    syllable, so those characters and the fragment become the name as the source writes it.
+    Returns the text and each (span, name) replaced.
+    """
+    names = sorted(_names_in(source), key=len, reverse=True)
+    restored: list[tuple[str, str]] = []
+
+    def restore(match: re.Match[str]) -> str:
+        han, fragment = match.group(1), match.group(2)
+        for name in names:
+            rest = name[: len(name) - len(fragment)]
+            if len(name) > len(fragment) and name.lower().endswith(fragment.lower()):
+                syllables = max(1, len(_VOWEL_GROUP.findall(rest)))
+                if len(han) >= syllables:
+                    span = han[-syllables:] + fragment
+                    restored.append((span, name))
+                    return han[:-syllables] + name
+        return match.group(0)
+
+    return _GLUED_FRAGMENT.sub(restore, chinese), restored
 
 
 def _names_in(source: str) -> set[str]:

@@ -2,7 +2,8 @@
 
 - whole sentences only: a fragment cut off by the token limit is dropped;
 - Chinese is Simplified (or Traditional on request, through OpenCC), and English words
-  other than names and acronyms left in a Chinese summary are translated in place;
+  other than names and acronyms left in a Chinese summary are translated in place, and a name
+  begun in Chinese and finished in letters (阿rita) is written as the article writes it;
   Chinese, Japanese or Korean words left in an English summary are mostly names, which a
   small model renders wrongly out of context, so they are reported, not replaced;
 - every number must be stated by the article, and a translated summary's numbers also by the
@@ -19,7 +20,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..chinese import stray_english_words, to_simplified, to_traditional
+from ..chinese import (
+    restore_name_fragments,
+    stray_english_words,
+    to_simplified,
+    to_traditional,
+)
 from ..faithfulness import check
 from ..languages import is_chinese
 from ..names import names_not_rendered
@@ -114,6 +120,12 @@ class Finalizer:
 
     def _repair_untranslated(self, items: Sequence[FinalizeItem], results: list[Finalized]) -> None:
         """Translate English words left in Chinese summaries, all in one batch."""
+        for item, result in zip(items, results, strict=True):
+            if is_chinese(item.language):
+                result.text, restored = restore_name_fragments(result.text, item.article)
+                result.warnings += [
+                    f"Wrote {span!r} as the name {name!r}." for span, name in restored
+                ]
         wanted = [
             (index, word, _sentence_with(result.text, word))
             for index, (item, result) in enumerate(zip(items, results, strict=True))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from service.chinese import (
+    restore_name_fragments,
     script_variant_counts,
     stray_english_words,
     to_simplified,
@@ -90,3 +91,12 @@ def test_identifiers_are_not_stray_words() -> None:
 
 def test_no_latin_no_stray() -> None:
     assert stray_english_words("经济增长百分之五。", ENGLISH_SOURCE) == []
+
+
+def test_a_name_finished_in_letters_is_written_as_the_source_writes_it() -> None:
+    source = "Japan's chief negotiator Akira Arita will travel to Washington for talks on tariffs."
+    text, restored = restore_name_fragments("谈判代表阿里亚·阿rita将前往华盛顿。", source)
+    assert text == "谈判代表阿里亚·Arita将前往华盛顿。"
+    assert restored == [("阿rita", "Arita")]
+    # an ordinary word glued to Chinese is not a name fragment
+    assert restore_name_fragments("将加征tariffs。", source) == ("将加征tariffs。", [])

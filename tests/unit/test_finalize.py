@@ -230,3 +230,16 @@ def test_reports_a_name_the_chinese_translation_does_not_render(finalizer: Final
 def test_a_summary_ending_in_a_colon_is_closed_with_a_full_stop(finalizer: Finalizer) -> None:
     result = finalize_one(finalizer, "Trump listed the new tariffs as follows:")
     assert result.text == "Trump listed the new tariffs as follows."
+
+
+def test_a_name_finished_in_letters_is_restored_not_translated(
+    finalizer: Finalizer, fake: FakeBackend
+) -> None:
+    article = ARTICLE + " Negotiator Akira Arita will travel to Washington."
+    english = "Negotiator Akira Arita will travel to Washington."
+    [result] = finalizer.run(
+        [FinalizeItem("谈判代表阿里亚·阿rita将前往华盛顿。", "zh-Hans", article, "en", english)]
+    )
+    assert result.text == "谈判代表阿里亚·Arita将前往华盛顿。"
+    assert result.warnings == ["Wrote '阿rita' as the name 'Arita'."]
+    assert result.unsupported_names == [] and fake.requests == []
