@@ -75,6 +75,7 @@ _SCALE_AFTER = re.compile(
     r"\s*(万亿|万|亿|" + "|".join(w for w in _SCALES if w.isascii() or len(w) > 2) + r")(?![a-z])",
     re.IGNORECASE,
 )
+_ENGLISH_SCALE_AFTER = re.compile(r"\s*(thousand|million|billion|trillion)\b", re.IGNORECASE)
 # A scale word after digits is read with them; text2num would also read it alone (1e9).
 _SCALE_WORD_AFTER_DIGIT = re.compile(r"(?<=\d)\s*(?:thousand|million|billion|trillion)\b", re.I)
 _MONTHS = {
@@ -164,6 +165,25 @@ def unsupported_numbers(summary: str, source: str, language: str = "en") -> list
 def numbers_outside(summary: str, supported: set[float]) -> list[str]:
     """Spans of numbers in `summary` outside `supported` (from `source_numbers`, read once)."""
     return [span for span, values in summary_numbers(summary) if not values & supported]
+
+
+def chinese_amounts(text: str) -> list[tuple[str, str]]:
+    """English amounts with a scale word, each once, with the Chinese for them: ("11 million",
+    "1100万"), ("3.5 billion", "35亿"). Small models get 万 and 亿 wrong when left to convert."""
+    amounts: dict[str, str] = {}
+    for match in _DIGITS.finditer(text):
+        scale = _ENGLISH_SCALE_AFTER.match(text, match.end())
+        if scale:
+            value = _value(match) * _SCALES[scale.group(1).lower()]
+            amounts[text[match.start() : scale.end()]] = _in_chinese_units(value)
+    return list(amounts.items())
+
+
+def _in_chinese_units(value: float) -> str:
+    for unit, size in (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)):
+        if value >= size:
+            return f"{value / size:.4f}".rstrip("0").rstrip(".") + unit
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _value(match: re.Match[str]) -> float:

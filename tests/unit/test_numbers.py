@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from service.numbers import source_numbers, summary_numbers, unsupported_numbers
+from service.numbers import (
+    chinese_amounts,
+    source_numbers,
+    summary_numbers,
+    unsupported_numbers,
+)
 
 # --- source_numbers: everything the article states, in any form -------------------------
 
@@ -216,3 +221,13 @@ def test_sources_with_a_decimal_comma(summary: str, source: str, language: str) 
 def test_month_names_in_other_languages(source: str, language: str) -> None:
     assert unsupported_numbers("7月的气温高于平均水平。", source, language) == []
     assert unsupported_numbers("8月的气温高于平均水平。", source, language) == ["8"]
+
+
+def test_english_amounts_in_chinese_units() -> None:
+    text = "It cost £11 million, then $310 million, 3.5 billion and 1.25 trillion yen; 2,000 came."
+    assert chinese_amounts(text) == [
+        ("11 million", "1100万"),
+        ("310 million", "3.1亿"),
+        ("3.5 billion", "35亿"),
+        ("1.25 trillion", "1.25万亿"),
+    ]
