@@ -179,6 +179,15 @@ def chinese_amounts(text: str) -> list[tuple[str, str]]:
     return list(amounts.items())
 
 
+def with_chinese_amounts(text: str) -> str:
+    """ "£11 million" becomes "£1100万", for a text about to be translated into Chinese: the
+    default model renders such amounts wrongly more often than not (17 of 25 FLORES and NTREX
+    dev sentences with one; 3 when the amounts are given in Chinese units)."""
+    for english, chinese in chinese_amounts(text):
+        text = text.replace(english, chinese)
+    return text
+
+
 def _in_chinese_units(value: float) -> str:
     for unit, size in (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)):
         if value >= size:
