@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..backends import Backend, GenerationRequest
-from ..languages import is_chinese
-from ..numbers import with_chinese_amounts
+from ..numbers import amounts_in_target_units
 from ..prompts import PromptBook
 from .requests import StageOutput, build_request, clean_output
 
@@ -50,7 +49,7 @@ class Translator:
         return [clean_output(g.text) for g in self.backend.generate(requests)]
 
     def _request(self, item: TranslateItem) -> GenerationRequest:
-        text = with_chinese_amounts(item.text) if is_chinese(item.target) else item.text
+        text = amounts_in_target_units(item.text, item.source, item.target)
         budget = 2 * self.backend.count_tokens(text) + 64
         return build_request(
             self.backend,

@@ -7,8 +7,7 @@ import pytest
 from service.backends.base import GenerationRequest
 from service.engine import Document, DocumentResult, Engine
 from service.errors import LingosumError
-from service.languages import is_chinese
-from service.numbers import with_chinese_amounts
+from service.numbers import amounts_in_target_units
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of, write_prompts
 
@@ -58,9 +57,9 @@ def summarize_reply(request: GenerationRequest) -> str:
 
 def translate_reply(request: GenerationRequest) -> str:
     assert task_of(request) in {"translate", "translate_terms", "raw"}
-    # Amounts reach a Chinese translation in Chinese units: "3.5 billion" is sent as "35亿".
+    # Amounts reach a translation in the target's units: "3.5 billion" is sent as "35亿".
     sent = {
-        with_chinese_amounts(text) if is_chinese(request.target) else text: translation
+        amounts_in_target_units(text, request.source, request.target): translation
         for text, translation in TRANSLATIONS.items()
     }
     return sent[request.text]

@@ -4,6 +4,7 @@ import pytest
 
 from service.numbers import (
     chinese_amounts,
+    english_amounts,
     source_numbers,
     summary_numbers,
     unsupported_numbers,
@@ -230,4 +231,16 @@ def test_english_amounts_in_chinese_units() -> None:
         ("310 million", "3.1亿"),
         ("3.5 billion", "35亿"),
         ("1.25 trillion", "1.25万亿"),
+    ]
+
+
+def test_chinese_amounts_in_english_units() -> None:
+    text = "约 1,000 万份文件，23 亿美元，100 亿欧元（147亿美元），5万人，3.5万亿元。"
+    assert english_amounts(text) == [
+        ("1,000 万", "10 million"),
+        ("23 亿", "2.3 billion"),
+        ("100 亿", "10 billion"),
+        ("147亿", "14.7 billion"),
+        ("5万", "50,000"),
+        ("3.5万亿", "3.5 trillion"),
     ]
