@@ -75,8 +75,8 @@ def restore_name_fragments(chinese: str, source: str) -> tuple[str, list[tuple[s
     def restore(match: re.Match[str]) -> str:
         han, fragment = match.group(1), match.group(2)
         for name in names:
-            rest = name[: len(name) - len(fragment)]
             if len(name) > len(fragment) and name.lower().endswith(fragment.lower()):
+                rest = name[: len(name) - len(fragment)]
                 syllables = max(1, len(_VOWEL_GROUP.findall(rest)))
                 if len(han) >= syllables:
                     span = han[-syllables:] + fragment

@@ -78,7 +78,8 @@ def unsupported_names(summary: str, source: str, source_is_chinese: bool = False
 
 
 def names_not_rendered(english: str, chinese: str) -> list[str]:
-    """Names of an English text that its Chinese translation does not write."""
+    """Names of an English text that a Chinese one (its article, or its translation) does not
+    write."""
     if not is_latin_script(english):
         return []
     return [
