@@ -80,7 +80,7 @@ _SCALE_AFTER = re.compile(
 _CHINESE_SCALE_AFTER = re.compile(r"\s*(万亿|亿|万)")
 _ENGLISH_SCALE_AFTER = re.compile(r"\s*(thousand|million|billion|trillion)\b", re.IGNORECASE)
 # A scale word after digits is read with them; text2num would also read it alone (1e9).
-_SCALE_WORD_AFTER_DIGIT = re.compile(r"(?<=\d)\s*(?:thousand|million|billion|trillion)\b", re.I)
+_SCALE_WORD_AFTER_DIGIT = re.compile(r"(?<=\d)" + _ENGLISH_SCALE_AFTER.pattern, re.IGNORECASE)
 _MONTHS = {
     name: number
     for number, names in enumerate(
