@@ -8,11 +8,17 @@ LINGOSUM := $(VENV)/bin/lingosum
 
 install: $(VENV)/.installed
 
+# llama.cpp is compiled for this CPU, but without its AMX kernels: on Sapphire Rapids hosts here
+# their first tile load faults (SIGSEGV in ggml_backend_amx_mul_mat) for any prompt over one token.
+# --no-cache-dir keeps a wheel built with other flags from being reused.
+NO_AMX := CFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16" CXXFLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+
 # torch==2.13.0 is pinned first: it is the CPU build, and an unpinned torch pulls a CUDA one.
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet torch==2.13.0
+	$(NO_AMX) $(PYTHON) -m pip install --quiet --no-cache-dir "llama-cpp-python>=0.3.8"
 	$(PYTHON) -m pip install --quiet -e ".[hf,dev,eval]"
 	touch $@
 
