@@ -58,6 +58,7 @@ class JobManager:
         request_hash: str,
         webhook: Webhook | None,
         source: dict[str, Any] | None = None,
+        owner: str | None = None,
     ) -> tuple[JobRecord, bool]:
         job, created = await asyncio.to_thread(
             lambda: self.store.create_job(
@@ -68,11 +69,16 @@ class JobManager:
                 webhook=webhook,
                 source=source,
                 capacity=self._settings.max_queued_job_items,
+                owner=owner,
             )
         )
         self.worker.notify()
         await self.notifier.kick()
         return job, created
+
+    async def unfinished(self, owner: str) -> int:
+        """The owner's jobs still queued or running."""
+        return await asyncio.to_thread(self.store.unfinished_jobs, owner)
 
     async def by_key(self, idempotency_key: str, request_hash: str) -> JobRecord | None:
         return await asyncio.to_thread(self.store.job_for_key, idempotency_key, request_hash)
