@@ -81,7 +81,7 @@ def decide(
 def _minute(
     rpm: int, recent: tuple[float, ...], now: float, quotas: list[Quota]
 ) -> Decision | None:
-    window = [at for at in recent if at > now - WINDOW_S]
+    window = sorted(at for at in recent if at > now - WINDOW_S)
     if len(window) >= rpm:
         frees_at = window[len(window) - rpm] + WINDOW_S
         wait = max(1, math.ceil(frees_at - now))
