@@ -39,7 +39,7 @@ def create_app(
         app.state.runner = runner
         app.state.gate = await asyncio.to_thread(Gate.open, settings)
         app.state.jobs = await JobManager.open(settings, runner)
-        registry.gauges = _gauges(runner, app.state.jobs)
+        registry.watch(_gauges(runner, app.state.jobs))
         loading = asyncio.create_task(runner.start())  # /healthz answers while models load
         try:
             yield

@@ -86,7 +86,7 @@ class _Live(Collector):
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.gauges = Gauges()
+        self._live = _Live(Gauges())
         self.requests = Counter(
             "lingosum_requests",
             "HTTP requests answered, by route, method, status and key name.",
@@ -106,7 +106,11 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
-        self.registry.register(_Live(self.gauges))
+        self.registry.register(self._live)
+
+    def watch(self, gauges: Gauges) -> None:
+        """Read the live figures from these sources (the app's runner and jobs, once open)."""
+        self._live.gauges = gauges
 
     def observe(self, work: Work) -> None:
         for stage, seconds in work.stages:

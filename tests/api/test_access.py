@@ -136,7 +136,7 @@ def test_text_is_charged_when_accepted_and_a_refused_request_costs_nothing(
 
     [today] = keyed.get("/v1/usage", headers=small).json()["usage"]
     assert today["characters"] == len(ENGLISH)
-    assert today["requests"] == 2  # the batch and this usage request
+    assert today["requests"] == 1  # the batch (this usage request is counted after reading)
     assert today["model_seconds"] >= 0 and today["tokens"] > 0
 
 
@@ -165,6 +165,7 @@ def test_browser_token_for_a_registered_origin_only(
     )
     [today] = keyed.get("/v1/usage", headers=bearer(token, CMS)).json()["usage"]
     assert today["key"] == "other" and today["characters"] == len(ENGLISH)  # the parent's quota
+    assert today["requests"] == 2  # exchange and detect: refused requests cost nothing
 
     for origin, ttl, status, code in (
         (EVIL, 600, 403, "origin_not_allowed"),
@@ -206,6 +207,7 @@ def test_cors_allows_exactly_the_registered_origins(
 
 def test_usage_of_other_keys_is_for_admins(keyed: TestClient, secrets: dict[str, str]) -> None:
     detect(keyed, bearer(secrets["cms"]))
+    detect(keyed, bearer(secrets["boss"]))
     assert_error(keyed.get("/v1/usage?key=boss", headers=bearer(secrets["cms"])), 403, "forbidden")
     everyone = keyed.get("/v1/usage?key=*&days=2", headers=bearer(secrets["boss"])).json()
     assert {row["key"] for row in everyone["usage"]} == {"cms", "boss"}
@@ -234,13 +236,21 @@ def test_metrics_count_requests_by_key_name_and_the_work_done(
         'lingosum_stage_seconds_count{stage="summarize"} 1.0',
     ):
         assert line in text, line
-    for name in (
-        'lingosum_model_tokens_total{kind="prompt"}',
-        "lingosum_model_busy_seconds_total",
-        "lingosum_queue_depth",
-        "lingosum_cache_hits_total",
-    ):
-        assert name in text, name
+    job = keyed.post(
+        "/v1/jobs", json={"items": [{"text": ENGLISH}]}, headers=bearer(secrets["boss"])
+    )
+    eventually(lambda: 'lingosum_job_items{state="done"} 1.0' in keyed.get("/metrics").text)
+    text = keyed.get("/metrics").text
+    assert job.status_code == 202
+    assert "lingosum_queue_depth 0.0" in text
+    assert "lingosum_cache_hits_total 0.0" in text
+    assert _value(text, 'lingosum_model_tokens_total{kind="prompt"}') > 0
+    assert _value(text, "lingosum_model_busy_seconds_total") > 0
+
+
+def _value(text: str, name: str) -> float:
+    [line] = [line for line in text.splitlines() if line.startswith(name + " ")]
+    return float(line.split()[-1])
 
 
 def test_metrics_need_an_admin_key_off_loopback(

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, StrictStr
 
 from ...access.tokens import MAX_TTL_S
-from ..auth import CountedDep
+from ..auth import MeterDep
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["access"])
@@ -26,11 +26,12 @@ class TokenOut(BaseModel):
 
 
 @router.post("/tokens", status_code=201, response_model=TokenOut, responses=ERROR_RESPONSES)
-async def create_token(body: TokenRequest, meter: CountedDep) -> TokenOut:
+async def create_token(body: TokenRequest, meter: MeterDep) -> TokenOut:
     """A short-lived browser token for one origin, charged to the calling key's quotas."""
     token, claims = await asyncio.to_thread(
         meter.gate.issue_token, meter.caller, body.origin, body.ttl_s
     )
+    await meter.charge()  # after the checks: a refused exchange costs nothing
     return TokenOut(
         token=token, expires_at=datetime.fromtimestamp(claims.expires_at, tz=timezone.utc)
     )

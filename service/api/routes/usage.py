@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from ..auth import CountedDep
+from ..auth import MeterDep
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["access"])
@@ -29,7 +29,7 @@ class UsageOut(BaseModel):
 
 @router.get("/usage", response_model=UsageOut, responses=ERROR_RESPONSES)
 async def usage(
-    meter: CountedDep,
+    meter: MeterDep,
     days: Annotated[int, Query(ge=1, le=366)] = 7,
     key: Annotated[
         str | None, Query(description="An admin may name any key, or '*' for all.")
@@ -37,6 +37,7 @@ async def usage(
 ) -> UsageOut:
     """Requests, characters, model seconds and model tokens per UTC day, newest days last."""
     rows = await asyncio.to_thread(meter.gate.usage, meter.caller, days, key)
+    await meter.charge()  # after the checks: a refused request costs nothing
     return UsageOut(
         key=key or meter.caller.name,
         days=days,
