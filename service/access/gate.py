@@ -174,9 +174,10 @@ class Gate:
         if chars:
             self.store.refund(caller.name, day_of(self._clock()), chars)
 
-    def record_work(self, caller: Caller, model_seconds: float, tokens: int) -> None:
+    def record_work(self, name: str, model_seconds: float, tokens: int) -> None:
+        """Model time and tokens spent for a key (by name: a job's owner may be gone)."""
         if model_seconds or tokens:
-            self.store.add_work(caller.name, day_of(self._clock()), model_seconds * 1000, tokens)
+            self.store.add_work(name, day_of(self._clock()), model_seconds * 1000, tokens)
 
     def usage(self, caller: Caller, days: int, key: str | None = None) -> list[UsageRow]:
         """The caller's usage over the last `days` UTC days; an admin's for any key or all."""

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from .. import __version__
 from ..access.gate import Gate
-from ..engine import Engine
+from ..access.keys import ANONYMOUS
+from ..engine import DocumentResult, Engine
+from ..errors import LingosumError
 from ..jobs.manager import JobManager
 from ..runner import EngineRunner
 from ..settings import Settings
-from .auth import RateLimitHeaders
+from .auth import RateLimitHeaders, record_work
 from .body_limit import BodySizeLimit
 from .cors import DynamicCORS, gate_origins
 from .errors import install_error_handlers
@@ -37,8 +39,14 @@ def create_app(
             engine_factory(settings), settings.max_pending_requests, settings.max_pending_chars
         )
         app.state.runner = runner
-        app.state.gate = await asyncio.to_thread(Gate.open, settings)
-        app.state.jobs = await JobManager.open(settings, runner)
+        gate = app.state.gate = await asyncio.to_thread(Gate.open, settings)
+
+        async def job_work(
+            owner: str | None, results: Sequence[DocumentResult | LingosumError]
+        ) -> None:
+            await record_work(gate, registry, owner or ANONYMOUS, results)
+
+        app.state.jobs = await JobManager.open(settings, runner, on_results=job_work)
         registry.watch(_gauges(runner, app.state.jobs))
         loading = asyncio.create_task(runner.start())  # /healthz answers while models load
         try:

@@ -49,10 +49,16 @@ class Meter:
 
     async def record(self, results: Sequence[DocumentResult | LingosumError]) -> None:
         """Model time and tokens of the results into the caller's usage and the metrics."""
-        work = work_of(results)
-        metrics: Metrics = self.request.app.state.metrics
-        metrics.observe(work)
-        await asyncio.to_thread(self.gate.record_work, self.caller, work.model_seconds, work.tokens)
+        await record_work(self.gate, self.request.app.state.metrics, self.caller.name, results)
+
+
+async def record_work(
+    gate: Gate, metrics: Metrics, name: str, results: Sequence[DocumentResult | LingosumError]
+) -> None:
+    """What the models did for `name` (a key, or anonymous), into its usage and the metrics."""
+    work = work_of(results)
+    metrics.observe(work)
+    await asyncio.to_thread(gate.record_work, name, work.model_seconds, work.tokens)
 
 
 async def authenticate(request: Request) -> Meter:

@@ -13,7 +13,7 @@ from .cache_key import model_fingerprint
 from .items import JobOptions, RejectedItem, WorkItem
 from .notifier import WebhookNotifier
 from .store import ItemRecord, JobRecord, JobStore, Webhook
-from .worker import JobWorker
+from .worker import JobWorker, ResultsObserver
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,11 @@ class JobManager:
 
     @classmethod
     async def open(
-        cls, settings: Settings, runner: EngineRunner, notifier: WebhookNotifier | None = None
+        cls,
+        settings: Settings,
+        runner: EngineRunner,
+        notifier: WebhookNotifier | None = None,
+        on_results: ResultsObserver | None = None,
     ) -> JobManager:
         """Create the data folder and database, requeue interrupted items, start the worker."""
         store = await asyncio.to_thread(JobStore.open, settings.data_dir)
@@ -38,7 +42,7 @@ class JobManager:
             log.info("requeued %d job item(s) interrupted by the last shutdown", requeued)
         fingerprint = await asyncio.to_thread(model_fingerprint, settings)
         notifier = notifier or WebhookNotifier(store, settings)
-        worker = JobWorker(store, runner, settings, fingerprint, notifier.kick)
+        worker = JobWorker(store, runner, settings, fingerprint, notifier.kick, on_results)
         manager = cls(store, worker, notifier, settings)
         worker.start()
         await notifier.kick()

@@ -125,6 +125,7 @@ class Claim:
     job_id: str
     options: JobOptions
     items: list[WorkItem]
+    owner: str | None = None  # the API key that submitted the job
 
 
 class JobStore:
@@ -298,7 +299,7 @@ class JobStore:
         """
         with self._transaction() as db:
             row = db.execute(
-                "SELECT j.id, j.options FROM jobs j WHERE j.status = 'running' AND EXISTS"
+                "SELECT j.id, j.options, j.owner FROM jobs j WHERE j.status = 'running' AND EXISTS"
                 " (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.state = 'queued')"
                 " ORDER BY j.created_at LIMIT 1"
             ).fetchone()
@@ -317,7 +318,8 @@ class JobStore:
                 [(job_id, item["idx"]) for item in items],
             )
             self._finish_if_complete(db, job_id)
-        return Claim(job_id, _options(row["options"]), [_work_item(r) for r in items])
+        work = [_work_item(r) for r in items]
+        return Claim(job_id, _options(row["options"]), work, row["owner"])
 
     def complete(self, job_id: str, outcomes: Sequence[Outcome]) -> JobStatus | None:
         """Write each outcome with its item's state (and cache entry) in one transaction.

@@ -117,7 +117,7 @@ def test_quota_charges_are_atomic_and_refused_requests_cost_nothing(
     clock.now += 61
     gate.refund(caller, 30)
     assert gate.admit(caller, 30).allowed
-    gate.record_work(caller, 1.5, 42)
+    gate.record_work(caller.name, 1.5, 42)
     [row] = gate.usage(caller, 1)
     assert (row.key, row.requests, row.chars, row.model_ms, row.tokens) == (
         "cms",

@@ -242,6 +242,13 @@ def test_metrics_count_requests_by_key_name_and_the_work_done(
     eventually(lambda: 'lingosum_job_items{state="done"} 1.0' in keyed.get("/metrics").text)
     text = keyed.get("/metrics").text
     assert job.status_code == 202
+    assert 'lingosum_stage_seconds_count{stage="summarize"} 2.0' in text  # the job's item too
+    [today] = keyed.get("/v1/usage", headers=bearer(secrets["boss"])).json()["usage"]
+    assert today["characters"] == 2 * len(ENGLISH)
+    tokens = [
+        _value(text, f'lingosum_model_tokens_total{{kind="{k}"}}') for k in ("prompt", "completion")
+    ]
+    assert today["tokens"] == sum(tokens)  # boss's summary and job: all the tokens spent
     assert "lingosum_queue_depth 0.0" in text
     assert "lingosum_cache_hits_total 0.0" in text
     assert _value(text, 'lingosum_model_tokens_total{kind="prompt"}') > 0
