@@ -75,6 +75,7 @@ class AccessStore:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # per-request counters: no fsync each
         self._db.execute("PRAGMA busy_timeout=10000")
         with self._transaction() as db:
             for statement in _SCHEMA.split(";"):
