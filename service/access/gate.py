@@ -170,6 +170,15 @@ class Gate:
             keep_time=limits.rpm is not None,
         )
 
+    def peek(self, caller: Caller) -> Decision:
+        """Where the caller's quotas stand, charging nothing (for the headers of a request
+        refused before it is charged)."""
+        now = self._clock()
+        limits = caller.limits
+        return self.store.admit(
+            caller.name, now, day_of(now), 0, lambda c: decide(limits, c, now), charge=False
+        )
+
     def refund(self, caller: Caller, chars: int) -> None:
         if chars:
             self.store.refund(caller.name, day_of(self._clock()), chars)

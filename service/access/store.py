@@ -147,11 +147,12 @@ class AccessStore:
         *,
         open_jobs: int = 0,
         keep_time: bool = True,
+        charge: bool = True,
     ) -> Decision:
         """Read the key's counts, ask `decide`, and charge the request if it is allowed.
 
         `keep_time` records the request's time for the per-minute window (keys without a
-        per-minute limit need not).
+        per-minute limit need not); `charge=False` only asks.
         """
         with self._transaction() as db:
             db.execute(
@@ -165,7 +166,7 @@ class AccessStore:
             ).fetchone()
             counts = Counts(tuple(r[0] for r in recent), int(used[0]) if used else 0, open_jobs)
             decision = decide(counts)
-            if not decision.allowed:
+            if not decision.allowed or not charge:
                 return decision
             if keep_time:
                 db.execute("INSERT INTO key_requests (key_name, at) VALUES (?, ?)", (name, now))

@@ -2,7 +2,8 @@
 
 Routes ask for a `Meter`: text routes call `await meter.charge(chars)` once they know the
 text they accept (so a refused request is charged nothing), the others depend on `Counted`,
-which charges the request at once.
+which charges the request at once. A key with limits gets RateLimit-* on every response: where
+a request is refused before its charge (422, 413), they say where its quotas stand.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..access.errors import unauthorized
 from ..access.gate import Caller, Gate
+from ..access.keys import Limits
 from ..access.limits import Quota
 from ..engine import DocumentResult
 from ..errors import LingosumError
@@ -67,6 +69,8 @@ async def authenticate(request: Request) -> Meter:
     same_origin = origin is not None and origin.split("://", 1)[-1] == request.headers.get("host")
     caller = await asyncio.to_thread(gate.authenticate, _bearer(request), origin, same_origin)
     request.state.caller = caller
+    if caller.limits != Limits():  # so that a request refused before its charge has headers
+        request.state.quota = (await asyncio.to_thread(gate.peek, caller)).quota
     return Meter(request, caller)
 
 

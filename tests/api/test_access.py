@@ -98,6 +98,13 @@ def test_five_requests_a_minute_then_429_and_another_key_is_unaffected(
     assert detect(keyed, bearer(secrets["other"])).status_code == 200
     assert "ratelimit-limit" not in detect(keyed, bearer(secrets["other"])).headers  # no limits
 
+    invalid = keyed.post("/v1/detect", json={"text": ""}, headers=bearer(secrets["small"]))
+    assert_error(invalid, 422, "invalid_request")  # refused before its charge, yet with headers
+    assert (invalid.headers["ratelimit-limit"], invalid.headers["ratelimit-remaining"]) == (
+        "300",
+        "300",
+    )
+
 
 def test_a_key_made_and_revoked_by_the_cli_while_the_server_runs(
     keyed: TestClient, settings: Settings, capsys: pytest.CaptureFixture[str]
