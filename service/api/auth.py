@@ -3,7 +3,7 @@
 Routes ask for a `Meter`: text routes call `await meter.charge(chars)` once they know the
 text they accept (so a refused request is charged nothing), the others depend on `Counted`,
 which charges the request at once. A key with limits gets RateLimit-* on every response: where
-a request is refused before its charge (422, 413), they say where its quotas stand.
+a request is refused before its charge (a 422), they say where its quotas stand.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ async def record_work(
 
 
 async def authenticate(request: Request) -> Meter:
+    """The request's caller (401, or 403 for a foreign origin), with a meter to charge."""
     gate: Gate = request.app.state.gate
     origin = request.headers.get("origin")
     same_origin = origin is not None and origin.split("://", 1)[-1] == request.headers.get("host")
