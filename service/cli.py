@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .access.cli import add_keys_command
 from .errors import LingosumError
 from .settings import Settings
 
@@ -87,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         action.add_argument("names", nargs="*", help="Embedded model names (default: the default).")
         action.add_argument("--model-dir", type=Path)
         action.set_defaults(run=run)
+
+    add_keys_command(commands)
     return parser
 
 
@@ -123,9 +126,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .access.policy import check_can_serve
     from .api.app import create_app
 
     settings = _settings(args)
+    check_can_serve(settings)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
     return 0
 

@@ -7,6 +7,7 @@ worker's calls are not (it sends one small group at a time, so requests run in b
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -27,6 +28,12 @@ class EngineRunner:
         self._pending_chars = 0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lingosum-model")
         self.startup_error: LingosumError | None = None
+        self.busy_seconds = 0.0  # time the model thread spent working (written only by it)
+
+    @property
+    def pending(self) -> int:
+        """Requests waiting for or on the models (job groups not counted)."""
+        return self._pending
 
     @property
     def ready(self) -> bool:
@@ -78,4 +85,13 @@ class EngineRunner:
             raise LingosumError("not_ready", "The models are still loading.", 503, retry_after=5)
 
     async def _on_model_thread(self, function: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._timed, function, *args
+        )
+
+    def _timed(self, function: Callable[..., T], *args: object) -> T:
+        started = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            self.busy_seconds += time.perf_counter() - started

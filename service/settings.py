@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_path
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,19 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(8000, description="Port the HTTP server listens on.")
+
+    # Access: API keys (`lingosum keys`), quotas and browser tokens.
+    auth: Literal["auto", "required", "off"] = Field(
+        "auto",
+        description="When API keys are required: 'auto' (as soon as any key exists, and "
+        "always when the server binds a non-loopback address), 'required', or 'off'.",
+    )
+    api_key: SecretStr | None = Field(
+        None,
+        min_length=32,
+        description="One admin API key added at start (for containers), named 'env'; only its "
+        "hash is kept. Set it in the environment rather than as a flag.",
+    )
 
     summarizer_model: str = Field(
         DEFAULT_MODEL,

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from .. import __version__
-from ..engine import Engine
+from ..access.gate import Gate
+from ..access.keys import ANONYMOUS
+from ..engine import DocumentResult, Engine
+from ..errors import LingosumError
 from ..jobs.manager import JobManager
 from ..runner import EngineRunner
 from ..settings import Settings
+from .auth import RateLimitHeaders, record_work
 from .body_limit import BodySizeLimit
+from .cors import DynamicCORS, gate_origins
 from .errors import install_error_handlers
-from .routes import detect, jobs, meta, summarize
+from .metrics import Gauges, Metrics, RequestMetrics
+from .routes import detect, jobs, meta, metrics, summarize, tokens, usage
 
 _JSON_ENVELOPE_BYTES = 64 * 1024
 _MAX_BYTES_PER_CHAR = 6  # a \uXXXX escape in JSON
@@ -25,6 +31,7 @@ def create_app(
     settings: Settings | None = None, engine_factory: Callable[[Settings], Engine] = Engine
 ) -> FastAPI:
     settings = settings or Settings()
+    registry = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -32,7 +39,15 @@ def create_app(
             engine_factory(settings), settings.max_pending_requests, settings.max_pending_chars
         )
         app.state.runner = runner
-        app.state.jobs = await JobManager.open(settings, runner)
+        gate = app.state.gate = await asyncio.to_thread(Gate.open, settings)
+
+        async def job_work(
+            owner: str | None, results: Sequence[DocumentResult | LingosumError]
+        ) -> None:
+            await record_work(gate, registry, owner or ANONYMOUS, results)
+
+        app.state.jobs = await JobManager.open(settings, runner, on_results=job_work)
+        registry.watch(_gauges(runner, app.state.jobs))
         loading = asyncio.create_task(runner.start())  # /healthz answers while models load
         try:
             yield
@@ -40,6 +55,7 @@ def create_app(
             await app.state.jobs.close()
             await loading
             await runner.close()
+            await asyncio.to_thread(app.state.gate.close)
 
     app = FastAPI(
         title="lingosum",
@@ -48,8 +64,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.metrics = registry
     install_error_handlers(app)
-    for module in (summarize, jobs, detect, meta):
+    for module in (summarize, jobs, detect, tokens, usage, meta, metrics):
         app.include_router(module.router)
     many = settings.request_max_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES
     app.add_middleware(
@@ -57,4 +74,16 @@ def create_app(
         max_bytes=settings.max_text_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES,
         larger={"/v1/summarize/batch": many, "/v1/jobs": many},
     )
+    app.add_middleware(RateLimitHeaders)
+    app.add_middleware(RequestMetrics, metrics=registry)
+    app.add_middleware(DynamicCORS, origins=gate_origins)  # outermost: errors get CORS too
     return app
+
+
+def _gauges(runner: EngineRunner, jobs: JobManager) -> Gauges:
+    return Gauges(
+        busy_seconds=lambda: runner.busy_seconds,
+        waiting_requests=lambda: runner.pending,
+        job_items=lambda: jobs.store.item_states()[0],
+        cache_hits=lambda: jobs.store.item_states()[1],
+    )

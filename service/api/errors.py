@@ -17,9 +17,15 @@ log = logging.getLogger(__name__)
 
 
 def error_response(
-    status: int, code: str, message: str, retry_after: int | None = None
+    status: int,
+    code: str,
+    message: str,
+    retry_after: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    headers = dict(headers or {})
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )
@@ -28,7 +34,9 @@ def error_response(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LingosumError)
     async def _lingosum(_: Request, error: LingosumError) -> JSONResponse:
-        return error_response(error.status, error.code, error.message, error.retry_after)
+        return error_response(
+            error.status, error.code, error.message, error.retry_after, error.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -13,7 +13,7 @@ from .cache_key import model_fingerprint
 from .items import JobOptions, RejectedItem, WorkItem
 from .notifier import WebhookNotifier
 from .store import ItemRecord, JobRecord, JobStore, Webhook
-from .worker import JobWorker
+from .worker import JobWorker, ResultsObserver
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,11 @@ class JobManager:
 
     @classmethod
     async def open(
-        cls, settings: Settings, runner: EngineRunner, notifier: WebhookNotifier | None = None
+        cls,
+        settings: Settings,
+        runner: EngineRunner,
+        notifier: WebhookNotifier | None = None,
+        on_results: ResultsObserver | None = None,
     ) -> JobManager:
         """Create the data folder and database, requeue interrupted items, start the worker."""
         store = await asyncio.to_thread(JobStore.open, settings.data_dir)
@@ -38,7 +42,7 @@ class JobManager:
             log.info("requeued %d job item(s) interrupted by the last shutdown", requeued)
         fingerprint = await asyncio.to_thread(model_fingerprint, settings)
         notifier = notifier or WebhookNotifier(store, settings)
-        worker = JobWorker(store, runner, settings, fingerprint, notifier.kick)
+        worker = JobWorker(store, runner, settings, fingerprint, notifier.kick, on_results)
         manager = cls(store, worker, notifier, settings)
         worker.start()
         await notifier.kick()
@@ -58,6 +62,7 @@ class JobManager:
         request_hash: str,
         webhook: Webhook | None,
         source: dict[str, Any] | None = None,
+        owner: str | None = None,
     ) -> tuple[JobRecord, bool]:
         job, created = await asyncio.to_thread(
             lambda: self.store.create_job(
@@ -68,11 +73,16 @@ class JobManager:
                 webhook=webhook,
                 source=source,
                 capacity=self._settings.max_queued_job_items,
+                owner=owner,
             )
         )
         self.worker.notify()
         await self.notifier.kick()
         return job, created
+
+    async def unfinished(self, owner: str) -> int:
+        """The owner's jobs still queued or running."""
+        return await asyncio.to_thread(self.store.unfinished_jobs, owner)
 
     async def by_key(self, idempotency_key: str, request_hash: str) -> JobRecord | None:
         return await asyncio.to_thread(self.store.job_for_key, idempotency_key, request_hash)

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     request_hash TEXT,
     webhook_url TEXT,
     webhook_secret TEXT,
-    webhook_status TEXT NOT NULL DEFAULT 'none'
+    webhook_status TEXT NOT NULL DEFAULT 'none',
+    owner TEXT
 );
 CREATE TABLE IF NOT EXISTS items (
     job_id TEXT NOT NULL REFERENCES jobs(id),
@@ -124,6 +125,7 @@ class Claim:
     job_id: str
     options: JobOptions
     items: list[WorkItem]
+    owner: str | None = None  # the API key that submitted the job
 
 
 class JobStore:
@@ -142,6 +144,9 @@ class JobStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+            if "owner" not in columns:  # a database made before jobs had owners
+                db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
 
     @classmethod
     def open(cls, data_dir: Path) -> JobStore:
@@ -164,6 +169,7 @@ class JobStore:
         webhook: Webhook | None = None,
         source: dict[str, Any] | None = None,
         capacity: int | None = None,
+        owner: str | None = None,
     ) -> tuple[JobRecord, bool]:
         """The new job and True, or the job an earlier request with the same key made and False.
 
@@ -181,8 +187,8 @@ class JobStore:
             now = time.time()
             db.execute(
                 "INSERT INTO jobs (id, status, created_at, updated_at, options, source,"
-                " idempotency_key, request_hash, webhook_url, webhook_secret)"
-                " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
+                " idempotency_key, request_hash, webhook_url, webhook_secret, owner)"
+                " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job_id,
                     now,
@@ -193,6 +199,7 @@ class JobStore:
                     request_hash,
                     webhook.url if webhook else None,
                     webhook.secret if webhook else None,
+                    owner,
                 ),
             )
             db.executemany(
@@ -222,6 +229,23 @@ class JobStore:
                 (job_id, limit, offset),
             ).fetchall()
         return [_item_record(row) for row in rows]
+
+    def unfinished_jobs(self, owner: str) -> int:
+        """The owner's (an API key's) jobs still queued or running."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT COUNT(*) FROM jobs WHERE owner = ? AND status IN ('queued', 'running')",
+                (owner,),
+            ).fetchone()
+        return int(row[0])
+
+    def item_states(self) -> tuple[dict[str, int], int]:
+        """Every job item counted by state, and how many were answered from the cache."""
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT state, COUNT(*), SUM(cached) FROM items GROUP BY state"
+            ).fetchall()
+        return {row[0]: int(row[1]) for row in rows}, sum(int(row[2] or 0) for row in rows)
 
     def webhook_of(self, job_id: str) -> tuple[str, str | None] | None:
         """The job's webhook URL and its own secret (None: the server's setting signs it)."""
@@ -275,7 +299,7 @@ class JobStore:
         """
         with self._transaction() as db:
             row = db.execute(
-                "SELECT j.id, j.options FROM jobs j WHERE j.status = 'running' AND EXISTS"
+                "SELECT j.id, j.options, j.owner FROM jobs j WHERE j.status = 'running' AND EXISTS"
                 " (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.state = 'queued')"
                 " ORDER BY j.created_at LIMIT 1"
             ).fetchone()
@@ -294,7 +318,8 @@ class JobStore:
                 [(job_id, item["idx"]) for item in items],
             )
             self._finish_if_complete(db, job_id)
-        return Claim(job_id, _options(row["options"]), [_work_item(r) for r in items])
+        work = [_work_item(r) for r in items]
+        return Claim(job_id, _options(row["options"]), work, row["owner"])
 
     def complete(self, job_id: str, outcomes: Sequence[Outcome]) -> JobStatus | None:
         """Write each outcome with its item's state (and cache entry) in one transaction.

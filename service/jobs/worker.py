@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
+from ..engine import DocumentResult
+from ..errors import LingosumError
 from ..runner import EngineRunner
 from ..settings import Settings
 from .outcomes import plan_group
@@ -20,6 +22,9 @@ from .store import Claim, JobStore, Outcome
 log = logging.getLogger(__name__)
 
 IDLE_S = 1.0  # the longest a worker sleeps without being woken
+
+# Told of each group's engine results, with the job's owner (for usage and metrics).
+ResultsObserver = Callable[[str | None, Sequence[DocumentResult | LingosumError]], Awaitable[None]]
 
 
 class JobWorker:
@@ -30,12 +35,14 @@ class JobWorker:
         settings: Settings,
         fingerprint: str,
         on_progress: Callable[[], Awaitable[None]],
+        on_results: ResultsObserver | None = None,
     ) -> None:
         self._store = store
         self._runner = runner
         self._settings = settings
         self._fingerprint = fingerprint
         self._on_progress = on_progress
+        self._on_results = on_results
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -101,6 +108,8 @@ class JobWorker:
             )
             raise
         await self._complete(claim, plan.outcomes(results))
+        if self._on_results is not None and results:
+            await self._on_results(claim.owner, results)
 
     async def _complete(self, claim: Claim, outcomes: list[Outcome]) -> None:
         finished = await asyncio.to_thread(self._store.complete, claim.job_id, outcomes)

@@ -6,13 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from ...access.errors import forbidden
 from ...errors import LingosumError
 from ...jobs.feed_input import feed_items
 from ...jobs.items import RejectedItem, WorkItem
+from ...jobs.manager import JobManager
 from ...jobs.store import Webhook
 from ...jobs.views import item_result_view, job_path, job_view
 from ...jobs.webhook_guard import check_webhook_url
 from ...settings import Settings
+from ..auth import COUNTED, Meter, MeterDep
 from ..deps import JobsDep, SettingsDep
 from ..items import enforce_request_chars, request_items
 from ..schemas import ERROR_RESPONSES, JobOut, JobRequest, JobResultsPage
@@ -41,39 +44,54 @@ async def create_job(
     response: Response,
     jobs: JobsDep,
     settings: SettingsDep,
+    meter: MeterDep,
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Queue a background job over a list of items (or a feed); 202 with its `Location`."""
     options = body.options()
+    if body.webhook_url is not None and meter.caller.via_token:
+        raise forbidden("A browser token cannot create a job with a webhook.")
     webhook = await _webhook(body, settings)
     request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     existing = await jobs.by_key(idempotency_key, request_hash) if idempotency_key else None
     if existing is not None:
+        await meter.charge()  # a replay: the job and its text were charged when it was made
         job, created = existing, False
     else:
         source, items = await _items(body, settings)
-        job, created = await jobs.submit(
-            options,
-            items,
-            idempotency_key=idempotency_key,
-            request_hash=request_hash,
-            webhook=webhook,
-            source=source,
-        )
+        await _charge_job(meter, jobs, items)
+        try:
+            job, created = await jobs.submit(
+                options,
+                items,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+                webhook=webhook,
+                source=source,
+                owner=meter.caller.name if meter.caller.key is not None else None,
+            )
+        except LingosumError:
+            await meter.refund()
+            raise
     response.headers["Location"] = job_path(job.id)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return job_view(job)
 
 
-@router.get("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES)
+@router.get("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES, dependencies=[COUNTED])
 async def get_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
     """The job's status, progress and the state of each item."""
     job, items = await jobs.job(job_id)
     return job_view(job, items)
 
 
-@router.get("/{job_id}/results", response_model=JobResultsPage, responses=ERROR_RESPONSES)
+@router.get(
+    "/{job_id}/results",
+    response_model=JobResultsPage,
+    responses=ERROR_RESPONSES,
+    dependencies=[COUNTED],
+)
 async def job_results(
     job_id: str,
     request: Request,
@@ -104,11 +122,23 @@ async def job_results(
 
 
 @router.delete(
-    "/{job_id}", response_model=JobOut, response_model_exclude_unset=True, responses=ERROR_RESPONSES
+    "/{job_id}",
+    response_model=JobOut,
+    response_model_exclude_unset=True,
+    responses=ERROR_RESPONSES,
+    dependencies=[COUNTED],
 )
 async def cancel_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
     """Cancel the job: items not started are never run; a finished job gets 409."""
     return job_view(await jobs.cancel(job_id))
+
+
+async def _charge_job(meter: Meter, jobs: JobManager, items: list[WorkItem | RejectedItem]) -> None:
+    """Charge the job's accepted text, counting the key's unfinished jobs if it limits them."""
+    chars = sum(len(item.text) for item in items if isinstance(item, WorkItem))
+    limited = meter.caller.key is not None and meter.caller.limits.max_jobs is not None
+    open_jobs = await jobs.unfinished(meter.caller.name) if limited else 0
+    await meter.charge(chars, job=True, open_jobs=open_jobs)
 
 
 async def _webhook(body: JobRequest, settings: Settings) -> Webhook | None:

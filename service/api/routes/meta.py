@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ...languages import KNOWN_LANGUAGES, TARGET_LANGUAGES
+from ..auth import COUNTED
 from ..deps import RunnerDep
 from ..schemas import LanguageOut
 
@@ -22,7 +23,7 @@ async def readyz(runner: RunnerDep) -> dict[str, str]:
     return {"status": "ready"}
 
 
-@router.get("/v1/languages", response_model=list[LanguageOut])
+@router.get("/v1/languages", response_model=list[LanguageOut], dependencies=[COUNTED])
 async def languages() -> list[LanguageOut]:
     """Languages articles may be written in; `target` marks those summaries can be written in."""
     return [

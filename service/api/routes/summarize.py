@@ -4,9 +4,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from ...engine import Document, DocumentResult
 from ...errors import LingosumError
 from ...jobs.items import RejectedItem, document_for
 from ...report import result_to_json
+from ...runner import EngineRunner
+from ..auth import Meter, MeterDep
 from ..deps import RunnerDep, SettingsDep
 from ..items import article_item, request_items
 from ..schemas import (
@@ -22,12 +25,12 @@ router = APIRouter(prefix="/v1", tags=["summarize"])
 
 @router.post("/summarize", response_model=SummarizeResponse, responses=ERROR_RESPONSES)
 async def summarize(
-    body: SummarizeRequest, runner: RunnerDep, settings: SettingsDep
+    body: SummarizeRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
 ) -> dict[str, Any]:
     """Summarize one article into English and/or Chinese; the route says what ran."""
     options = body.options()
     item = article_item(body, settings)
-    [result] = await runner.summarize([document_for(item, options)])
+    [result] = await _run(runner, meter, [document_for(item, options)])
     if isinstance(result, LingosumError):
         raise result
     return result_to_json(result, options.targets)
@@ -35,18 +38,14 @@ async def summarize(
 
 @router.post("/summarize/batch", response_model=BatchResponse, responses=ERROR_RESPONSES)
 async def summarize_batch(
-    body: BatchRequest, runner: RunnerDep, settings: SettingsDep
+    body: BatchRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
 ) -> dict[str, Any]:
     """Summarize several articles in one call, answered in order; each item has its result or
     its own error, and one bad item never fails the others."""
     options = body.options()
     items = request_items(body.items, settings, settings.batch_max_items)
     accepted = [item for item in items if not isinstance(item, RejectedItem)]
-    results = iter(
-        await runner.summarize([document_for(item, options) for item in accepted])
-        if accepted
-        else []
-    )
+    results = iter(await _run(runner, meter, [document_for(item, options) for item in accepted]))
     answers = []
     for item in items:
         outcome = item.error if isinstance(item, RejectedItem) else next(results)
@@ -61,6 +60,22 @@ async def summarize_batch(
             }
         )
     return {"items": answers}
+
+
+async def _run(
+    runner: EngineRunner, meter: Meter, documents: list[Document]
+) -> list[DocumentResult | LingosumError]:
+    """Charge the accepted text, run it, and record the work; a refused run is refunded."""
+    await meter.charge(sum(len(document.text) for document in documents))
+    if not documents:
+        return []
+    try:
+        results = await runner.summarize(documents)
+    except LingosumError:
+        await meter.refund()
+        raise
+    await meter.record(results)
+    return results
 
 
 def _error(error: LingosumError) -> dict[str, str]:

@@ -1,0 +1,244 @@
+"""Where keys and usage live: `access.sqlite3` in the data folder, beside the jobs database.
+
+Everything the access model persists goes through this one class, so another database (issue
+14) needs only a second implementation of it. It holds no clock and no policy: callers pass
+the time, and `admit` takes the decision function, reading the counts and charging the request
+in one transaction so two requests never both take the last unit of a quota.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import LingosumError
+from .keys import KeyRecord, Limits
+from .limits import WINDOW_S, Counts, Decision
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    digest TEXT NOT NULL UNIQUE,
+    rpm INTEGER,
+    chars_per_day INTEGER,
+    max_jobs INTEGER,
+    origins TEXT NOT NULL DEFAULT '[]',
+    admin INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    revoked_at REAL,
+    last_used_at REAL
+);
+CREATE TABLE IF NOT EXISTS key_usage (
+    key_name TEXT NOT NULL,
+    day TEXT NOT NULL,
+    requests INTEGER NOT NULL DEFAULT 0,
+    chars INTEGER NOT NULL DEFAULT 0,
+    model_ms REAL NOT NULL DEFAULT 0,
+    tokens INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (key_name, day)
+);
+CREATE TABLE IF NOT EXISTS key_requests (
+    key_name TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS key_requests_by_key ON key_requests (key_name, at);
+"""
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    key: str
+    day: str
+    requests: int
+    chars: int
+    model_ms: float
+    tokens: int
+
+
+class AccessStore:
+    """Thread-safe: one connection, one lock; callers on the event loop use a thread."""
+
+    FILE = "access.sqlite3"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # per-request counters: no fsync each
+        self._db.execute("PRAGMA busy_timeout=10000")
+        with self._transaction() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    @classmethod
+    def open(cls, data_dir: Path) -> AccessStore:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(data_dir / cls.FILE)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # Keys.
+
+    def add_key(self, record: KeyRecord) -> None:
+        """A new key; a revoked key's name may be taken again (its old tokens stay dead)."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT revoked_at FROM api_keys WHERE name = ?", (record.name,)
+            ).fetchone()
+            if row is not None and row[0] is None:
+                raise LingosumError(
+                    "key_exists", f"A key named {record.name!r} already exists.", status=409
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO api_keys (name, id, digest, rpm, chars_per_day,"
+                " max_jobs, origins, admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.name,
+                    record.id,
+                    record.digest,
+                    record.limits.rpm,
+                    record.limits.chars_per_day,
+                    record.limits.max_jobs,
+                    json.dumps(list(record.origins)),
+                    int(record.admin),
+                    record.created_at,
+                ),
+            )
+
+    def list_keys(self) -> list[KeyRecord]:
+        """Every key, revoked ones included, by name."""
+        with self._transaction() as db:
+            rows = db.execute("SELECT * FROM api_keys ORDER BY name").fetchall()
+        return [_key(row) for row in rows]
+
+    def revoke(self, name: str, at: float) -> bool:
+        """False when there is no live key of that name."""
+        with self._transaction() as db:
+            return bool(
+                db.execute(
+                    "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                    (at, name),
+                ).rowcount
+            )
+
+    # Quotas and usage.
+
+    def admit(
+        self,
+        name: str,
+        now: float,
+        day: str,
+        chars: int,
+        decide: Callable[[Counts], Decision],
+        *,
+        open_jobs: int = 0,
+        keep_time: bool = True,
+        charge: bool = True,
+    ) -> Decision:
+        """Read the key's counts, ask `decide`, and charge the request if it is allowed.
+
+        `keep_time` records the request's time for the per-minute window (keys without a
+        per-minute limit need not); `charge=False` only asks.
+        """
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM key_requests WHERE key_name = ? AND at <= ?", (name, now - WINDOW_S)
+            )
+            recent = db.execute(
+                "SELECT at FROM key_requests WHERE key_name = ? ORDER BY at", (name,)
+            ).fetchall()
+            used = db.execute(
+                "SELECT chars FROM key_usage WHERE key_name = ? AND day = ?", (name, day)
+            ).fetchone()
+            counts = Counts(tuple(r[0] for r in recent), int(used[0]) if used else 0, open_jobs)
+            decision = decide(counts)
+            if not decision.allowed or not charge:
+                return decision
+            if keep_time:
+                db.execute("INSERT INTO key_requests (key_name, at) VALUES (?, ?)", (name, now))
+            self._add_usage(db, name, day, requests=1, chars=chars)
+            db.execute("UPDATE api_keys SET last_used_at = ? WHERE name = ?", (now, name))
+            return decision
+
+    def refund(self, name: str, day: str, chars: int) -> None:
+        """Give back characters charged for text that was never run (the server refused it)."""
+        with self._transaction() as db:
+            self._add_usage(db, name, day, chars=-chars)
+
+    def add_work(self, name: str, day: str, model_ms: float, tokens: int) -> None:
+        with self._transaction() as db:
+            self._add_usage(db, name, day, model_ms=model_ms, tokens=tokens)
+
+    def usage(self, name: str | None, since_day: str) -> list[UsageRow]:
+        """Usage per key and day from `since_day` on; every key's when `name` is None."""
+        query = "SELECT * FROM key_usage WHERE day >= ?"
+        params: tuple[str, ...] = (since_day,)
+        if name is not None:
+            query += " AND key_name = ?"
+            params += (name,)
+        with self._transaction() as db:
+            rows = db.execute(query + " ORDER BY day, key_name", params).fetchall()
+        return [
+            UsageRow(r["key_name"], r["day"], r["requests"], r["chars"], r["model_ms"], r["tokens"])
+            for r in rows
+        ]
+
+    # Internals.
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @staticmethod
+    def _add_usage(
+        db: sqlite3.Connection,
+        name: str,
+        day: str,
+        *,
+        requests: int = 0,
+        chars: int = 0,
+        model_ms: float = 0.0,
+        tokens: int = 0,
+    ) -> None:
+        db.execute(
+            "INSERT INTO key_usage (key_name, day, requests, chars, model_ms, tokens)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key_name, day) DO UPDATE SET"
+            " requests = requests + excluded.requests, chars = MAX(0, chars + excluded.chars),"
+            " model_ms = model_ms + excluded.model_ms, tokens = tokens + excluded.tokens",
+            (name, day, requests, chars, model_ms, tokens),
+        )
+
+
+def _key(row: sqlite3.Row) -> KeyRecord:
+    return KeyRecord(
+        name=row["name"],
+        digest=row["digest"],
+        limits=Limits(row["rpm"], row["chars_per_day"], row["max_jobs"]),
+        origins=tuple(json.loads(row["origins"])),
+        admin=bool(row["admin"]),
+        id=row["id"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+        last_used_at=row["last_used_at"],
+    )
