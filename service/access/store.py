@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LingosumError
+from ..store.sqlite import SQLiteStore
 from .keys import KeyRecord, Limits
 from .limits import WINDOW_S, Counts, Decision
 
@@ -62,34 +61,20 @@ class UsageRow:
     tokens: int
 
 
-class AccessStore:
+class AccessStore(SQLiteStore):
     """Thread-safe: one connection, one lock; callers on the event loop use a thread."""
 
     FILE = "access.sqlite3"
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
         # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # per-request counters: no fsync each
-        self._db.execute("PRAGMA busy_timeout=10000")
-        with self._transaction() as db:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        super().__init__(path, _SCHEMA, synchronous="NORMAL")  # per-request counters: no fsync
 
     @classmethod
     def open(cls, data_dir: Path) -> AccessStore:
         data_dir.mkdir(parents=True, exist_ok=True)
         return cls(data_dir / cls.FILE)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
     # Keys.
 
@@ -198,17 +183,6 @@ class AccessStore:
         ]
 
     # Internals.
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
 
     @staticmethod
     def _add_usage(

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import LingosumError
+from ..store.sqlite import SQLiteStore
 from .items import JobOptions, RejectedItem, WorkItem
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -128,22 +127,12 @@ class Claim:
     owner: str | None = None  # the API key that submitted the job
 
 
-class JobStore:
+class JobStore(SQLiteStore):
     """Thread-safe: one connection, one lock; callers on the event loop use a thread."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        super().__init__(path, _SCHEMA)
         with self._transaction() as db:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
             columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
             if "owner" not in columns:  # a database made before jobs had owners
                 db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
@@ -152,10 +141,6 @@ class JobStore:
     def open(cls, data_dir: Path) -> JobStore:
         data_dir.mkdir(parents=True, exist_ok=True)
         return cls(data_dir / "jobs.sqlite3")
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
     # Submission and reading.
 
@@ -390,17 +375,6 @@ class JobStore:
             self._put_cache(db, key, result)
 
     # Internals; each runs inside a transaction.
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
 
     @staticmethod
     def _put_cache(db: sqlite3.Connection, key: str, result: dict[str, Any]) -> None:

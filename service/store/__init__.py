@@ -1,0 +1,1 @@
+"""Persistence shared by the service's stores."""
