@@ -87,6 +87,9 @@ class JobManager:
     async def by_key(self, idempotency_key: str, request_hash: str) -> JobRecord | None:
         return await asyncio.to_thread(self.store.job_for_key, idempotency_key, request_hash)
 
+    async def record(self, job_id: str) -> JobRecord:
+        return await asyncio.to_thread(self.store.job, job_id)
+
     async def job(self, job_id: str) -> tuple[JobRecord, list[ItemRecord]]:
         job = await asyncio.to_thread(self.store.job, job_id)
         return job, await asyncio.to_thread(self.store.items, job_id)

@@ -93,6 +93,7 @@ class JobRecord:
     webhook_url: str | None
     webhook_status: WebhookStatus
     progress: Progress
+    owner: str | None = None  # the API key that submitted the job
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ class Claim:
     options: JobOptions
     items: list[WorkItem]
     owner: str | None = None  # the API key that submitted the job
+
+
+def job_not_found(job_id: str) -> LingosumError:
+    return LingosumError("job_not_found", f"There is no job {job_id!r}.", status=404)
 
 
 class JobStore(SQLiteStore):
@@ -443,7 +448,7 @@ class JobStore(SQLiteStore):
     def _record(self, db: sqlite3.Connection, job_id: str) -> JobRecord:
         row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
-            raise LingosumError("job_not_found", f"There is no job {job_id!r}.", status=404)
+            raise job_not_found(job_id)
         return JobRecord(
             row["id"],
             row["status"],
@@ -454,6 +459,7 @@ class JobStore(SQLiteStore):
             row["webhook_url"],
             row["webhook_status"],
             _progress(db, job_id),
+            row["owner"],
         )
 
 

@@ -296,6 +296,24 @@ def test_unfinished_jobs_per_key(settings: Settings, capsys: pytest.CaptureFixtu
         assert client.post("/v1/jobs", json=job, headers=bearer(secret)).status_code == 202
 
 
+def test_a_key_sees_only_its_own_jobs_and_idempotency_keys(
+    keyed: TestClient, secrets: dict[str, str]
+) -> None:
+    job = {"items": [{"text": ENGLISH}]}
+    retry = {"Idempotency-Key": "story-42"}
+    mine = keyed.post("/v1/jobs", json=job, headers={**bearer(secrets["other"]), **retry})
+    assert mine.status_code == 202
+    path = mine.headers["location"]
+    theirs = keyed.post("/v1/jobs", json=job, headers={**bearer(secrets["boss"]), **retry})
+    assert theirs.status_code == 202
+    assert theirs.headers["location"] != path
+    assert "idempotent-replayed" not in theirs.headers
+    for request in (keyed.get, lambda url, **kw: keyed.get(url + "/results", **kw), keyed.delete):
+        assert_error(request(path, headers=bearer(secrets["small"])), 404, "job_not_found")
+    assert keyed.get(path, headers=bearer(secrets["other"])).status_code == 200
+    assert keyed.get(path, headers=bearer(secrets["boss"])).status_code == 200  # an admin
+
+
 def test_no_secret_is_written_to_the_data_folder(
     keyed: TestClient, secrets: dict[str, str], settings: Settings
 ) -> None:

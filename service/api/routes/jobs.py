@@ -4,18 +4,18 @@ import asyncio
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 
 from ...access.errors import forbidden
 from ...errors import LingosumError
 from ...jobs.feed_input import feed_items
 from ...jobs.items import RejectedItem, WorkItem
 from ...jobs.manager import JobManager
-from ...jobs.store import Webhook
+from ...jobs.store import Webhook, job_not_found
 from ...jobs.views import item_result_view, job_path, job_view
 from ...jobs.webhook_guard import check_webhook_url
 from ...settings import Settings
-from ..auth import COUNTED, Meter, MeterDep
+from ..auth import CountedDep, Meter, MeterDep
 from ..deps import JobsDep, SettingsDep
 from ..items import enforce_request_chars, request_items
 from ..schemas import ERROR_RESPONSES, JobOut, JobRequest, JobResultsPage
@@ -53,6 +53,9 @@ async def create_job(
         raise forbidden("A browser token cannot create a job with a webhook.")
     webhook = await _webhook(body, settings)
     request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    owner = meter.caller.name if meter.caller.key is not None else None
+    if idempotency_key and owner is not None:
+        idempotency_key = f"{owner}/{idempotency_key}"  # one key's retries never find another's
     existing = await jobs.by_key(idempotency_key, request_hash) if idempotency_key else None
     if existing is not None:
         await meter.charge()  # a replay: the job and its text were charged when it was made
@@ -68,7 +71,7 @@ async def create_job(
                 request_hash=request_hash,
                 webhook=webhook,
                 source=source,
-                owner=meter.caller.name if meter.caller.key is not None else None,
+                owner=owner,
             )
         except LingosumError:
             await meter.refund()
@@ -79,9 +82,10 @@ async def create_job(
     return job_view(job)
 
 
-@router.get("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES, dependencies=[COUNTED])
-async def get_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
+@router.get("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES)
+async def get_job(job_id: str, jobs: JobsDep, meter: CountedDep) -> dict[str, Any]:
     """The job's status, progress and the state of each item."""
+    await _check_owner(jobs, job_id, meter)
     job, items = await jobs.job(job_id)
     return job_view(job, items)
 
@@ -90,17 +94,17 @@ async def get_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
     "/{job_id}/results",
     response_model=JobResultsPage,
     responses=ERROR_RESPONSES,
-    dependencies=[COUNTED],
 )
 async def job_results(
     job_id: str,
-    request: Request,
     response: Response,
     jobs: JobsDep,
+    meter: CountedDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """One page of results in item order; `next` (and the `Link` header) point to the next."""
+    await _check_owner(jobs, job_id, meter)
     job, items = await jobs.results(job_id, offset, limit)
     following = offset + limit
     next_page = (
@@ -126,11 +130,20 @@ async def job_results(
     response_model=JobOut,
     response_model_exclude_unset=True,
     responses=ERROR_RESPONSES,
-    dependencies=[COUNTED],
 )
-async def cancel_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
+async def cancel_job(job_id: str, jobs: JobsDep, meter: CountedDep) -> dict[str, Any]:
     """Cancel the job: items not started are never run; a finished job gets 409."""
+    await _check_owner(jobs, job_id, meter)
     return job_view(await jobs.cancel(job_id))
+
+
+async def _check_owner(jobs: JobManager, job_id: str, meter: Meter) -> None:
+    """A key sees only its own jobs (an admin key sees all): another's is not found."""
+    caller = meter.caller
+    if caller.key is None or caller.admin:
+        return
+    if (await jobs.record(job_id)).owner != caller.name:
+        raise job_not_found(job_id)
 
 
 async def _charge_job(meter: Meter, jobs: JobManager, items: list[WorkItem | RejectedItem]) -> None:
