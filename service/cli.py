@@ -131,9 +131,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from .engine import Document, Engine
-    from .languages import source_language, target_language
-    from .report import result_to_json
+    from .pipeline.engine import Document, Engine
+    from .text.languages import source_language, target_language
+    from .pipeline.response import result_to_json
 
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     if not text.strip():
@@ -207,7 +207,7 @@ def _as_text(output: dict[str, Any]) -> str:
 
 
 def _models(args: argparse.Namespace) -> tuple[list[Any], Path]:
-    from .model_store import embedded_model
+    from .backends.model_store import embedded_model
 
     settings = Settings(**({"model_dir": args.model_dir} if args.model_dir else {}))
     names = args.names or [settings.summarizer_model]
@@ -215,7 +215,7 @@ def _models(args: argparse.Namespace) -> tuple[list[Any], Path]:
 
 
 def _models_pull(args: argparse.Namespace) -> int:
-    from .model_store import pull
+    from .backends.model_store import pull
 
     models, model_dir = _models(args)
     for model in models:
@@ -224,7 +224,7 @@ def _models_pull(args: argparse.Namespace) -> int:
 
 
 def _models_list(args: argparse.Namespace) -> int:
-    from .model_store import EMBEDDED_MODELS, status
+    from .backends.model_store import EMBEDDED_MODELS, status
 
     _, model_dir = _models(argparse.Namespace(names=[], model_dir=args.model_dir))
     for name, model in EMBEDDED_MODELS.items():
@@ -237,7 +237,7 @@ def _models_list(args: argparse.Namespace) -> int:
 
 
 def _models_verify(args: argparse.Namespace) -> int:
-    from .model_store import status
+    from .backends.model_store import status
 
     models, model_dir = _models(args)
     failed = 0

@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from .. import __version__
-from ..engine import Engine
+from ..pipeline.engine import Engine
 from ..jobs.manager import JobManager
-from ..runner import EngineRunner
+from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .body_limit import BodySizeLimit
 from .errors import install_error_handlers

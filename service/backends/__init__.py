@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model_store import resolve_gguf
+from .model_store import resolve_gguf
 from ..settings import Settings
 from .base import Backend, ChatMessage, Generation, GenerationRequest
 from .spec import ModelSpec

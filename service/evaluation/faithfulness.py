@@ -1,6 +1,6 @@
 """Heuristic checks that a summary states nothing its source does not: numbers, dates, names.
 
-- numbers: `service.numbers`, the same readers the service uses to guard its summaries;
+- numbers: `service.checks.numbers`, the same readers the service uses to guard its summaries;
 - dates: weekdays (English and Chinese names) and dated expressions ("May 3", "3 May",
   "2024年5月3日"); each date's parts must be numbers the source states, and its weekday a
   weekday the source names, in either language;
@@ -10,7 +10,7 @@
   This is checked where the summary and the source can share the spelling: English
   summaries of Latin-script sources, and the Latin words kept in Chinese summaries. English
   summaries of Chinese sources go through the service's own cross-script check
-  (`service.names.names_not_rendered`: pinyin and transliterations). It cannot see a Chinese
+  (`service.checks.names.names_not_rendered`: pinyin and transliterations). It cannot see a Chinese
   name rendered wrongly in a Chinese summary, or a real name placed in the wrong role; and a
   correct name the source spells differently (an inflection, "U.S." for "United States")
   counts as unsupported.
@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..languages import is_chinese
-from ..names import names_not_rendered
-from ..numbers import source_numbers, unsupported_numbers
+from ..text.languages import is_chinese
+from ..checks.names import names_not_rendered
+from ..checks.numbers import source_numbers, unsupported_numbers
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

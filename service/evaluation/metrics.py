@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..languages import is_chinese
-from ..text import split_sentences
+from ..text.languages import is_chinese
+from ..text.sentences import split_sentences
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 CHINESE_TOKENS = re.compile(

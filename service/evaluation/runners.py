@@ -13,12 +13,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..engine import Document, DocumentResult, Engine
+from ..pipeline.engine import Document, DocumentResult, Engine
 from ..errors import LingosumError
-from ..stages.detect import LanguageDetector
-from ..stages.finalize import FinalizeItem, Finalizer
-from ..stages.summarize import Length
-from ..stages.translate import TranslateItem, Translator
+from ..pipeline.stages.detect import LanguageDetector
+from ..pipeline.stages.finalize import FinalizeItem, Finalizer
+from ..pipeline.stages.summarize import Length
+from ..pipeline.stages.translate import TranslateItem, Translator
 from .datasets import LangidItem, SummaryItem, SummarySet, TranslationItem, TranslationSet
 
 Progress = Callable[[str], None]

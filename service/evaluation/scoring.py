@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..chinese import stray_english_words
-from ..languages import is_chinese
-from ..text import count_words
+from ..text.chinese import stray_english_words
+from ..text.languages import is_chinese
+from ..text.sentences import count_words
 from . import faithfulness
 from .datasets import SummarySet, TranslationSet
 from .metrics import mean_rouge, rouge, translation_scores

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..backends import ModelSpec
-from ..model_store import EMBEDDED_MODELS
-from ..prompts import REQUIRED
+from ..backends.model_store import EMBEDDED_MODELS
+from ..pipeline.prompts import REQUIRED
 from ..settings import Settings
 from .items import JobOptions, WorkItem
 

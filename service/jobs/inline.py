@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from ..engine import Document, DocumentResult
+from ..pipeline.engine import Document, DocumentResult
 from ..errors import LingosumError
 from .items import JobOptions, RejectedItem, WorkItem
 from .outcomes import plan_group

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Document
+from ..pipeline.engine import Document
 from ..errors import LingosumError
-from ..languages import source_language, target_language
+from ..text.languages import source_language, target_language
 from ..settings import Settings
-from ..stages.summarize import Length
+from ..pipeline.stages.summarize import Length
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from ..runner import EngineRunner
+from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .cache_key import model_fingerprint
 from .items import JobOptions, RejectedItem, WorkItem

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from ..runner import EngineRunner
+from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .outcomes import plan_group
 from .store import Claim, JobStore, Outcome

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.engine import Engine
+from service.pipeline.engine import Engine
 from service.settings import Settings
 from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, wait_ready
 from tests.fakes import FakeBackend

@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.chinese import script_variant_counts, stray_english_words
-from service.numbers import unsupported_numbers
-from service.stages.detect import LanguageDetector
-from service.text import count_words, is_complete, split_sentences
+from service.text.chinese import script_variant_counts, stray_english_words
+from service.checks.numbers import unsupported_numbers
+from service.pipeline.stages.detect import LanguageDetector
+from service.text.sentences import count_words, is_complete, split_sentences
 
 pytestmark = pytest.mark.e2e
 

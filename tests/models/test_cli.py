@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from service.cli import main
-from service.model_store import EMBEDDED_MODELS
+from service.backends.model_store import EMBEDDED_MODELS
 from tests.news_feed import feed_ids, news_feed
 
 ARTICLE = (

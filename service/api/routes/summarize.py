@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from ...errors import LingosumError
 from ...jobs.items import RejectedItem, document_for
-from ...report import result_to_json
+from ...pipeline.response import result_to_json
 from ..deps import RunnerDep, SettingsDep
 from ..items import article_item, request_items
 from ..schemas import (
