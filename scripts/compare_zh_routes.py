@@ -22,8 +22,8 @@ from pathlib import Path
 from rouge_score import rouge_scorer
 
 from service.backends import ModelSpec, load_backend
-from service.pipeline.engine import Document, DocumentResult, Engine
 from service.checks.numbers import unsupported_numbers
+from service.pipeline.engine import Document, DocumentResult, Engine
 from service.settings import Settings
 
 

@@ -132,8 +132,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _summarize(args: argparse.Namespace) -> int:
     from .pipeline.engine import Document, Engine
-    from .text.languages import source_language, target_language
     from .pipeline.response import result_to_json
+    from .text.languages import source_language, target_language
 
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     if not text.strip():

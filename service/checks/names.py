@@ -14,13 +14,13 @@ Chinese writes a foreign name (see `chinese_names`). Sources in other scripts ar
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .chinese_names import foreign_words, written_in_chinese
+from ..text.scripts import NAME_WORD, is_latin_script
 from ..text.sentences import split_sentences
+from .chinese_names import ChineseReading, foreign_words, written_in_chinese
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’-][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 _NAME = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+|[A-Z]{2,})(?:['’-].*)?$")
-_LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
 _PREFIX = 5
 _ALWAYS_SUPPORTED = {
     "I",
@@ -46,30 +46,31 @@ _ALWAYS_SUPPORTED = {
 }
 
 
-def is_latin_script(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) / len(letters) > 0.8
+@dataclass(frozen=True)
+class LatinNames:
+    """The words a Latin-script source writes, as the name check compares them."""
+
+    known: frozenset[str]  # each word's first letters, lower case
+    initialisms: frozenset[str]  # the acronyms its runs of capitalized words spell
+
+    @classmethod
+    def of(cls, source: str) -> LatinNames:
+        words = NAME_WORD.findall(source)
+        return cls(frozenset(_key(word) for word in words), frozenset(_initialisms(words)))
 
 
-def unsupported_names(summary: str, source: str, source_is_chinese: bool = False) -> list[str]:
-    """Names in `summary` that `source` does not write, in order, each once."""
-    if source_is_chinese:
-        return names_not_rendered(summary, source)
-    if not is_latin_script(source):
-        return []
-    source_words = _WORD.findall(source)
-    known = {_key(word) for word in source_words}
-    initialisms = _initialisms(source_words)
+def names_missing_from(summary: str, source: LatinNames) -> list[str]:
+    """Names in `summary` that a Latin-script source does not write, in order, each once."""
     missing: dict[str, None] = {}
     for sentence in split_sentences(summary):
-        words = _WORD.findall(sentence)
+        words = NAME_WORD.findall(sentence)
         unsupported = [
             i
             for i, word in enumerate(words)
             if _NAME.match(word)
             and word not in _ALWAYS_SUPPORTED
-            and _key(word) not in known
-            and word not in initialisms
+            and _key(word) not in source.known
+            and word not in source.initialisms
         ]
         for i in unsupported:
             if i > 0 or 1 in unsupported:
@@ -77,7 +78,7 @@ def unsupported_names(summary: str, source: str, source_is_chinese: bool = False
     return list(missing)
 
 
-def names_not_rendered(english: str, chinese: str) -> list[str]:
+def names_not_rendered(english: str, chinese: ChineseReading) -> list[str]:
     """Names of an English text that a Chinese one (its article, or its translation) does not
     write."""
     if not is_latin_script(english):
@@ -95,7 +96,7 @@ def name_runs(text: str) -> list[str]:
     runs: dict[str, None] = {}
     for sentence in split_sentences(text):
         run: list[str] = []
-        for i, word in enumerate([*_WORD.findall(sentence), ""]):
+        for i, word in enumerate([*NAME_WORD.findall(sentence), ""]):
             if _NAME.match(word) and not word.isupper() and word not in _ALWAYS_SUPPORTED:
                 run.append(re.split(r"['’]", word)[0])
                 continue

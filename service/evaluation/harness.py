@@ -11,9 +11,9 @@ from typing import Any, Literal
 from ..backends import Backend, ModelSpec, load_backend
 from ..pipeline.engine import Engine
 from ..pipeline.prompts import PromptBook
-from ..settings import Settings
 from ..pipeline.stages.detect import LanguageDetector
 from ..pipeline.stages.translate import Translator
+from ..settings import Settings
 from . import datasets, scoring
 from .datasets import LangidSet, SummarySet, TranslationSet
 from .metrics import CHINESE_TOKENIZATION

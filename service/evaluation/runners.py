@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..pipeline.engine import Document, DocumentResult, Engine
+from ..checks.facts import ArticleFacts
 from ..errors import LingosumError
+from ..pipeline.engine import Document, DocumentResult, Engine
 from ..pipeline.stages.detect import LanguageDetector
 from ..pipeline.stages.finalize import FinalizeItem, Finalizer
 from ..pipeline.stages.summarize import Length
@@ -114,7 +115,9 @@ def _translate_batch(
     raw = [output.text for output in outputs]
     served = Finalizer(translator).run(
         [
-            FinalizeItem(text, spec.target_language, item.source, spec.source_language)
+            FinalizeItem(
+                text, spec.target_language, ArticleFacts(item.source, spec.source_language)
+            )
             for item, text in zip(batch, raw, strict=True)
         ]
     )

@@ -10,10 +10,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..pipeline.engine import Document, DocumentResult, Engine
 from ..errors import LingosumError
-from ..settings import Settings
+from ..pipeline.engine import Document, DocumentResult, Engine
 from ..pipeline.stages.summarize import Length
+from ..settings import Settings
 from .cache_key import model_fingerprint
 from .export import item_json, jsonl, markdown
 from .feed_input import feed_items

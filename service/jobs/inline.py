@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from ..pipeline.engine import Document, DocumentResult
 from ..errors import LingosumError
+from ..pipeline.engine import Document, DocumentResult
 from .items import JobOptions, RejectedItem, WorkItem
 from .outcomes import plan_group
 from .store import JobStore, Outcome

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..pipeline.engine import Document
 from ..errors import LingosumError
-from ..text.languages import source_language, target_language
-from ..settings import Settings
+from ..pipeline.engine import Document
 from ..pipeline.stages.summarize import Length
+from ..settings import Settings
+from ..text.languages import source_language, target_language
 
 
 @dataclass(frozen=True)

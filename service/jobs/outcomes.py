@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..pipeline.engine import Document, DocumentResult
 from ..errors import LingosumError
+from ..pipeline.engine import Document, DocumentResult
 from ..pipeline.response import result_to_json
 from .cache_key import cache_key
 from .items import JobOptions, WorkItem, document_for

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
 from ..checks.chinese_names import load_dictionary
+from ..checks.facts import ArticleFacts
 from ..errors import LingosumError
+from ..settings import Settings
 from ..text.languages import is_chinese
 from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
 from .prompts import PromptBook
-from ..settings import Settings
 from .stages.detect import Detection, LanguageDetector
 from .stages.finalize import Finalized, FinalizeItem, Finalizer
 from .stages.guard import GuardItem, SummaryGuard
-from .stages.model_requests import StageOutput
+from .stages.model_requests import RouteEntry, StageOutput, timed
 from .stages.summarize import Length, SummarizeItem, Summarizer
 from .stages.translate import TranslateItem, Translator
 
@@ -37,19 +37,6 @@ class Document:
     source_language: str | None = None  # a catalogue code; None means detect
     targets: tuple[str, ...] = ("en", "zh-Hans")  # catalogue codes, one summary each
     length: Length = "medium"
-
-
-@dataclass(frozen=True)
-class RouteEntry:
-    stage: str
-    model: str
-    source: str | None
-    target: str | None
-    ms: float
-    batch_size: int = 1
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    prefill_ms: float | None = None  # of the whole model call, where the backend measures it
 
 
 @dataclass
@@ -76,9 +63,15 @@ class _Work:
     route: list[RouteEntry]
     warnings: list[str] = field(default_factory=list)
     detection: Detection | None = None
+    facts: ArticleFacts | None = None  # read once the language is known
     error: LingosumError | None = None
     done: int = 0
     chunks: int = 1
+
+    @property
+    def article(self) -> ArticleFacts:
+        assert self.facts is not None  # set with the detection, before any step runs
+        return self.facts
 
 
 class Engine:
@@ -157,7 +150,7 @@ class Engine:
             summarizer_is_multilingual=summarizer.backend.follows_instructions,
         )
         for work in works:
-            with _timed() as elapsed:
+            with timed() as elapsed:
                 try:
                     work.detection = self._source_of(work.document)
                 except LingosumError as error:
@@ -166,6 +159,7 @@ class Engine:
             work.route.append(
                 RouteEntry("detect", self.detector.name, None, work.detection.language, elapsed())
             )
+            work.facts = ArticleFacts(work.document.text, work.detection.language)
             work.steps = plan_route(
                 work.detection.language,
                 set(work.document.targets),
@@ -182,8 +176,11 @@ class Engine:
         self, step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
     ) -> None:
         try:
-            with _timed() as elapsed:
-                outputs = self._call(step, group, summarizer, translator)
+            done = (
+                self._summarize(step, group, summarizer)
+                if step.stage == "summarize"
+                else self._translate(step, group, translator)
+            )
         except LingosumError as error:
             if len(group) == 1:
                 group[0].error = error
@@ -191,58 +188,64 @@ class Engine:
             for work in group:  # find which documents fail on their own
                 self._run_step(step, [work], summarizer, translator)
             return
-        ms = elapsed()
-        for work, output in zip(group, outputs, strict=True):
+        for work, (output, entries) in zip(group, done, strict=True):
             work.chunks = max(work.chunks, output.chunks)
             work.slots[step.writes] = output.text
-            work.route.append(
-                RouteEntry(
-                    step.stage,
-                    step.model,
-                    step.source,
-                    step.target,
-                    ms,
-                    len(group),
-                    output.prompt_tokens,
-                    output.completion_tokens,
-                    output.prefill_ms,
-                )
-            )
+            work.route += entries
             work.done += 1
 
     @staticmethod
-    def _call(
-        step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
-    ) -> list[StageOutput]:
-        if step.stage == "summarize":
-            items = [
-                GuardItem(
-                    SummarizeItem(
-                        w.slots[step.reads],
-                        w.document.title,
-                        step.source,
-                        step.target,
-                        w.document.length,
-                    ),
-                    w.document.text,
-                    w.detection.language if w.detection else step.source,
-                )
-                for w in group
-            ]
-            guarded = SummaryGuard(summarizer).run(items, summarizer.run([i.asked for i in items]))
-            for work, result in zip(group, guarded, strict=True):
-                work.warnings += result.warnings
-            return [result.output for result in guarded]
-        return translator.run(
-            [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
-        )
+    def _summarize(
+        step: Step, group: list[_Work], summarizer: Summarizer
+    ) -> list[tuple[StageOutput, list[RouteEntry]]]:
+        """Each document's guarded summary, with the route entries of the draft and of the
+        guard's revision, where it asked for one."""
+        items = [
+            GuardItem(
+                SummarizeItem(
+                    w.slots[step.reads],
+                    w.document.title,
+                    step.source,
+                    step.target,
+                    w.document.length,
+                ),
+                w.article,
+            )
+            for w in group
+        ]
+        with timed() as elapsed:
+            drafts = summarizer.run([item.asked for item in items])
+        timing = (elapsed(), len(group))
+        guarded = SummaryGuard(summarizer).run(items, drafts)
+        done = []
+        for work, draft, result in zip(group, drafts, guarded, strict=True):
+            work.warnings += result.warnings
+            entry = RouteEntry.of_call(
+                step.stage, step.model, (step.source, step.target), timing, [draft]
+            )
+            done.append((result.output, [entry, *result.calls]))
+        return done
+
+    @staticmethod
+    def _translate(
+        step: Step, group: list[_Work], translator: Translator
+    ) -> list[tuple[StageOutput, list[RouteEntry]]]:
+        with timed() as elapsed:
+            outputs = translator.run(
+                [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
+            )
+        timing = (elapsed(), len(group))
+        languages = (step.source, step.target)
+        return [
+            (output, [RouteEntry.of_call(step.stage, step.model, languages, timing, [output])])
+            for output in outputs
+        ]
 
     def _finalize(
         self, works: list[_Work], translator: Translator
     ) -> list[DocumentResult | LingosumError]:
         items: list[tuple[_Work, str, FinalizeItem]] = []
         for work in (w for w in works if w.error is None):
-            assert work.detection is not None
             for target in work.document.targets:
                 slot = summary_slot(ZH if is_chinese(target) else target)
                 items.append(
@@ -250,15 +253,11 @@ class Engine:
                         work,
                         target,
                         FinalizeItem(
-                            work.slots[slot],
-                            target,
-                            work.document.text,
-                            work.detection.language,
-                            _translated_from(work, slot),
+                            work.slots[slot], target, work.article, _translated_from(work, slot)
                         ),
                     )
                 )
-        with _timed() as elapsed:
+        with timed() as elapsed:
             finalized = Finalizer(translator).run([item for _, _, item in items]) if items else []
         ms = elapsed()
         summaries: dict[int, dict[str, Finalized]] = {}
@@ -269,6 +268,8 @@ class Engine:
             if work.error is not None or work.detection is None:
                 results.append(work.error or LingosumError("internal", "No result.", 500))
                 continue
+            for summary in summaries[id(work)].values():
+                work.route += summary.calls
             work.route.append(RouteEntry("finalize", Finalizer.name, None, None, ms, len(items)))
             results.append(
                 DocumentResult(
@@ -300,9 +301,3 @@ def _warm_up(backend: Backend) -> None:
     started = time.perf_counter()
     backend.generate([GenerationRequest((ChatMessage("user", "Say OK."),), "OK", "en", "en", 4)])
     log.info("warmed up %s in %.1fs", backend.name, time.perf_counter() - started)
-
-
-@contextmanager
-def _timed() -> Iterator[Callable[[], float]]:
-    started = time.perf_counter()
-    yield lambda: round((time.perf_counter() - started) * 1000, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from .engine import DocumentResult
 from ..text.sentences import count_words
+from .engine import DocumentResult
 
 
 def result_to_json(result: DocumentResult, target_keys: dict[str, str]) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from .engine import Document, DocumentResult, Engine
 from ..errors import LingosumError
+from .engine import Document, DocumentResult, Engine
 from .stages.detect import Detection
 
 T = TypeVar("T")

@@ -31,10 +31,13 @@ def test_summarize_returns_both_summaries_and_the_route(client: TestClient) -> N
     assert [step["stage"] for step in body["route"]] == [
         "detect",
         "summarize",
+        "guard",  # the draft states "4 years", which the article does not: a revision is asked
         "translate",
         "finalize",
     ]
-    translate = body["route"][2]
+    guard = body["route"][2]
+    assert (guard["source"], guard["target"], guard["model"]) == ("en", "en", "fake")
+    translate = body["route"][3]
     assert (translate["source"], translate["target"], translate["model"]) == (
         "en",
         "zh-Hans",

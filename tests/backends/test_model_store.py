@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from service.backends import model_store
-from service.errors import LingosumError, ModelNotAvailable
 from service.backends.model_store import (
     EMBEDDED_MODELS,
     EmbeddedModel,
@@ -22,6 +21,7 @@ from service.backends.model_store import (
     resolve_gguf,
     status,
 )
+from service.errors import LingosumError, ModelNotAvailable
 
 CHUNKS = [b"GGUF" + bytes(range(256)) * 3, b"second chunk \x00\xff" * 50, b"tail"]
 

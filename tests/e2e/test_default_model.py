@@ -8,9 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.text.chinese import script_variant_counts, stray_english_words
 from service.checks.numbers import unsupported_numbers
+from service.checks.stray_words import latin_names, stray_english_words
 from service.pipeline.stages.detect import LanguageDetector
+from service.text.chinese import script_variant_counts
 from service.text.sentences import count_words, is_complete, split_sentences
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +34,7 @@ def assert_faithful_pair(body: dict, source: str, source_language: str) -> None:
     assert all(is_complete(sentence) for sentence in split_sentences(english)), english
     assert len(_HAN.findall(chinese)) >= 15, chinese
     assert script_variant_counts(chinese)[1] == 0, chinese  # no Traditional-only characters
-    assert stray_english_words(chinese, source) == [], chinese
+    assert stray_english_words(chinese, latin_names(source)) == [], chinese
     for summary in (english, chinese):
         assert unsupported_numbers(summary, source, source_language) == [], summary
     assert body["summaries"]["en"]["checks"]["unsupported_numbers"] == []

@@ -15,8 +15,8 @@ from service.evaluation.report import write_report
 from service.evaluation.runners import LangidOutcome, TranslationOutcome, run_translations
 from service.evaluation.scoring import langid_figures, translation_figures
 from service.pipeline.prompts import PromptBook
-from service.settings import Settings
 from service.pipeline.stages.translate import Translator
+from service.settings import Settings
 from service.text.sentences import split_sentences
 from tests.fakes import FakeBackend, task_of, write_prompts
 

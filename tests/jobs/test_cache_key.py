@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from service.backends.model_store import EMBEDDED_MODELS
 from service.jobs.cache_key import cache_key, model_fingerprint, model_identity
 from service.jobs.items import JobOptions, WorkItem
-from service.backends.model_store import EMBEDDED_MODELS
 from service.settings import DEFAULT_MODEL, Settings
 from tests.fakes import write_prompts
 

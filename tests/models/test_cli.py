@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.cli import main
 from service.backends.model_store import EMBEDDED_MODELS
+from service.cli import main
 from tests.news_feed import feed_ids, news_feed
 
 ARTICLE = (

@@ -18,11 +18,11 @@ pytest.importorskip("transformers")
 import torch
 
 from service.backends import ChatMessage, Generation, GenerationRequest, ModelSpec
-from service.pipeline.engine import Document, DocumentResult, Engine
 from service.errors import ModelNotAvailable
-from service.settings import Settings
+from service.pipeline.engine import Document, DocumentResult, Engine
 from service.pipeline.stages.detect import LanguageDetector
 from service.pipeline.stages.finalize import Finalizer
+from service.settings import Settings
 
 EN_ARTICLE = (
     "The city council of Springfield approved a new budget on Monday after a long debate. "

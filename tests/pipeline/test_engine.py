@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from service.backends.base import GenerationRequest
-from service.pipeline.engine import Document, DocumentResult, Engine
-from service.errors import LingosumError
 from service.checks.numbers import amounts_in_target_units
+from service.errors import LingosumError
+from service.pipeline.engine import Document, DocumentResult, Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of, write_prompts
 

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...text.chinese import script_variant_counts
 from ...errors import LingosumError
+from ...text.chinese import script_variant_counts
 from ...text.languages import canonical_code
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")

@@ -12,6 +12,9 @@
 - names the article never writes are reported under `checks` (for English summaries of Latin-script
   and Chinese articles), and so are the names of an English summary that its Chinese
   translation does not render.
+
+English words left in a Chinese summary are translated by the translator model; those calls
+are reported as a `finalize` entry of the route, beside the entry for the checks themselves.
 """
 
 from __future__ import annotations
@@ -20,33 +23,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ...text.chinese import (
-    restore_name_fragments,
-    stray_english_words,
-    to_simplified,
-    to_traditional,
-)
-from ...checks.problems import check
-from ...text.languages import is_chinese
+from ...checks.chinese_names import ChineseReading
+from ...checks.facts import ArticleFacts
 from ...checks.names import names_not_rendered
-from ...checks.numbers import numbers_outside, source_numbers
-from ...text.sentences import (
-    cjk_words,
-    drop_unfinished_sentence,
-    is_complete,
-    join_sentences,
-    split_sentences,
-)
-from .model_requests import clean_output
+from ...checks.problems import drop_unsupported_numbers, unsupported_names
+from ...checks.stray_words import restore_name_fragments, stray_english_words
+from ...text.chinese import to_simplified, to_traditional
+from ...text.languages import is_chinese
+from ...text.scripts import is_latin_script
+from ...text.sentences import cjk_words, drop_unfinished_sentence, is_complete, split_sentences
+from .model_requests import RouteEntry, StageOutput, clean_output, timed
 from .translate import Translator
+
+STAGE = "finalize"
 
 
 @dataclass(frozen=True)
 class FinalizeItem:
     text: str
     language: str  # en, zh-Hans or zh-Hant
-    article: str
-    article_language: str
+    article: ArticleFacts
     translated_from: str | None = None  # the summary this one is a translation of
 
 
@@ -58,37 +54,7 @@ class Finalized:
     unsupported_names: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def drop_unsupported_numbers(
-    text: str, article: str, article_language: str, translated_from: str | None = None
-) -> tuple[str, list[str], list[str]]:
-    """Drop the sentences whose numbers the article (and `translated_from`) does not state.
-
-    Returns the text, a warning per dropped sentence, and the unsupported numbers left
-    when every sentence has one (the text is then kept whole, to be reported).
-    """
-    sources = [source_numbers(article, article_language)]
-    if translated_from is not None:
-        sources.append(source_numbers(translated_from))
-    kept: list[str] = []
-    dropped: list[tuple[str, list[str]]] = []
-    for sentence in split_sentences(text):
-        bad = list(dict.fromkeys(n for s in sources for n in numbers_outside(sentence, s)))
-        if bad:
-            dropped.append((sentence, bad))
-        else:
-            kept.append(sentence)
-    if not dropped:
-        return text, [], []
-    if not kept:
-        return text, [], [number for _, bad in dropped for number in bad]
-    what = "the article or the summary it translates" if translated_from else "the article"
-    warnings = [
-        f"Dropped a sentence with numbers {what} does not state ({', '.join(bad)}): {sentence}"
-        for sentence, bad in dropped
-    ]
-    return join_sentences(kept), warnings, []
+    calls: list[RouteEntry] = field(default_factory=list)  # the model calls made for it
 
 
 class Finalizer:
@@ -122,7 +88,9 @@ class Finalizer:
         """Translate English words left in Chinese summaries, all in one batch."""
         for item, result in zip(items, results, strict=True):
             if is_chinese(item.language):
-                result.text, restored = restore_name_fragments(result.text, item.article)
+                result.text, restored = restore_name_fragments(
+                    result.text, item.article.latin_names
+                )
                 result.warnings += [
                     f"Wrote {span!r} as the name {name!r}." for span, name in restored
                 ]
@@ -133,28 +101,49 @@ class Finalizer:
             for word in _untranslated(result.text, item)
         ]
         if wanted:
-            renderings = self._translator.translate_terms([(w, c) for _, w, c in wanted])
-            for (index, word, _), rendering in zip(wanted, renderings, strict=True):
-                if rendering and not _untranslated(rendering, items[index]):
-                    results[index].text = _replace_word(results[index].text, word, rendering)
-                    results[index].warnings.append(
-                        f"Translated the leftover word {word!r} as {rendering!r}."
-                    )
+            self._translate_terms(wanted, items, results)
         for item, result in zip(items, results, strict=True):
             result.untranslated = _untranslated(result.text, item)
             if result.untranslated and not is_chinese(item.language):
                 result.warnings.append(f"Left untranslated: {', '.join(result.untranslated)}.")
 
+    def _translate_terms(
+        self,
+        wanted: list[tuple[int, str, str]],
+        items: Sequence[FinalizeItem],
+        results: list[Finalized],
+    ) -> None:
+        """Translate each (result index, word, its sentence) and put the rendering in place;
+        the call is reported on each result it served."""
+        with timed() as elapsed:
+            renderings = self._translator.translate_terms([(w, c) for _, w, c in wanted])
+        spent: dict[int, list[StageOutput]] = {}
+        for (index, word, _), rendering in zip(wanted, renderings, strict=True):
+            spent.setdefault(index, []).append(rendering)
+            if rendering.text and not _untranslated(rendering.text, items[index]):
+                results[index].text = _replace_word(results[index].text, word, rendering.text)
+                results[index].warnings.append(
+                    f"Translated the leftover word {word!r} as {rendering.text!r}."
+                )
+        timing = (elapsed(), len(spent))
+        model = self._translator.backend.name
+        for index, outputs in spent.items():
+            results[index].calls.append(
+                RouteEntry.of_call(STAGE, model, ("en", "zh-Hans"), timing, outputs)
+            )
+
     @staticmethod
     def _check_facts(item: FinalizeItem, result: Finalized) -> None:
         result.text, warnings, unsupported = drop_unsupported_numbers(
-            result.text, item.article, item.article_language, item.translated_from
+            result.text, item.article, item.translated_from
         )
         result.warnings += warnings
         result.unsupported_numbers = unsupported
-        result.unsupported_names = check(result.text, item.article, item.article_language).names
+        result.unsupported_names = (
+            unsupported_names(result.text, item.article) if is_latin_script(result.text) else []
+        )
         if item.translated_from and is_chinese(item.language):
-            lost = names_not_rendered(item.translated_from, result.text)
+            lost = names_not_rendered(item.translated_from, ChineseReading.of(result.text))
             if lost:
                 result.unsupported_names += lost
                 result.warnings.append(
@@ -165,7 +154,7 @@ class Finalizer:
 
 def _untranslated(text: str, item: FinalizeItem) -> list[str]:
     if is_chinese(item.language):
-        return stray_english_words(text, item.article)
+        return stray_english_words(text, item.article.latin_names)
     return cjk_words(text)
 
 

@@ -4,7 +4,8 @@ A summary that states a number or a name its article does not is revised once, i
 conversation, and the revision is kept if it states fewer such things. Sentences with numbers
 still unsupported are then dropped; when none is left and the summary is in the article's own
 language, the article's opening sentences stand in for it. Names that remain are reported by
-the finalize stage, not dropped, because the name check is a heuristic.
+the finalize stage, not dropped, because the name check is a heuristic. The revisions are
+model calls, and each document's is reported as a `guard` entry of its route.
 """
 
 from __future__ import annotations
@@ -12,24 +13,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from ...checks.problems import check
+from ...checks.facts import ArticleFacts
+from ...checks.problems import check, drop_unsupported_numbers
 from ...text.languages import is_chinese
-from .finalize import drop_unsupported_numbers
-from .model_requests import StageOutput
+from .model_requests import RouteEntry, StageOutput, timed
 from .summarize import SummarizeItem, Summarizer, lead_sentences
+
+STAGE = "guard"
 
 
 @dataclass(frozen=True)
 class GuardItem:
     asked: SummarizeItem  # what the summarizer was given
-    article: str  # the document as it came in, which every fact must come from
-    article_language: str
+    article: ArticleFacts  # the document as it came in, which every fact must come from
 
 
 @dataclass
 class Guarded:
     output: StageOutput
     warnings: list[str] = field(default_factory=list)
+    calls: list[RouteEntry] = field(default_factory=list)  # the revision, where one was asked
 
 
 class SummaryGuard:
@@ -47,34 +50,44 @@ class SummaryGuard:
         flagged = [
             (i, problems)
             for i, (item, output) in enumerate(zip(items, outputs, strict=True))
-            if (problems := check(output.text, item.article, item.article_language))
+            if (problems := check(output.text, item.article))
         ]
         if not flagged:
             return guarded
-        revisions = self._summarizer.revise(
-            [(items[i].asked, outputs[i].text, problems) for i, problems in flagged]
-        )
+        with timed() as elapsed:
+            revisions = self._summarizer.revise(
+                [(items[i].asked, outputs[i].text, problems) for i, problems in flagged]
+            )
+        timing = (elapsed(), sum(revision is not None for revision in revisions))
         for (i, problems), revision in zip(flagged, revisions, strict=True):
             if revision is None:
                 continue
-            left = check(revision.text, items[i].article, items[i].article_language)
+            asked = items[i].asked
+            guarded[i].calls.append(
+                RouteEntry.of_call(
+                    STAGE,
+                    self._summarizer.backend.name,
+                    (asked.source, asked.target),
+                    timing,
+                    [revision],
+                )
+            )
+            left = check(revision.text, items[i].article)
             better = bool(revision.text) and len(left) < len(problems)
             guarded[i].warnings.append(
                 f"The first draft stated {problems.describe()}, which the article does not; "
                 + ("it was rewritten." if better else "a rewrite did no better.")
             )
-            kept = revision if better else outputs[i]
-            guarded[i].output = kept.costing(outputs[i], revision)
+            if better:
+                guarded[i].output = replace(outputs[i], text=revision.text)
         return guarded
 
     @staticmethod
     def _drop_unsupported_numbers(item: GuardItem, result: Guarded) -> None:
-        text, warnings, unsupported = drop_unsupported_numbers(
-            result.output.text, item.article, item.article_language
-        )
+        text, warnings, unsupported = drop_unsupported_numbers(result.output.text, item.article)
         result.warnings += warnings
-        if unsupported and _same_language(item.article_language, item.asked.target):
-            text = lead_sentences(item.article, item.asked.length)
+        if unsupported and _same_language(item.article.language, item.asked.target):
+            text = lead_sentences(item.article.text, item.asked.length)
             result.warnings.append(
                 f"Every sentence of the summary stated numbers the article does not "
                 f"({', '.join(unsupported)}); the article's opening sentences stand in for it."

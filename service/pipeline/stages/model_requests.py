@@ -1,10 +1,13 @@
-"""Building model requests the same way for every stage, and refusing what cannot fit."""
+"""Model calls the same way for every stage: requests built and refused when they cannot fit,
+answers cleaned, and each call recorded for the route."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
 from ...backends import Backend, ChatMessage, Generation, GenerationRequest
@@ -61,15 +64,53 @@ class StageOutput:
         """The stage's final text, with the counts and timing of every generation behind it."""
         return cls(text, *_total([*earlier, generation]), chunks)
 
-    def costing(self, *outputs: StageOutput) -> StageOutput:
-        """This text, with the counts and timing of all of `outputs` (the tries behind it)."""
+
+@dataclass(frozen=True)
+class RouteEntry:
+    """One stage's work on one document, as the response's route reports it; a stage that calls
+    a model reports the model, the tokens it read and wrote, and how long the call took."""
+
+    stage: str
+    model: str
+    source: str | None
+    target: str | None
+    ms: float
+    batch_size: int = 1  # documents that shared the call
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    prefill_ms: float | None = None  # of the whole model call, where the backend measures it
+
+    @classmethod
+    def of_call(
+        cls,
+        stage: str,
+        model: str,
+        languages: tuple[str | None, str | None],
+        timing: tuple[float, int],
+        outputs: Sequence[StageOutput],
+    ) -> RouteEntry:
+        """The entry of a model call that made `outputs` for one document; `timing` is the
+        call's milliseconds and how many documents shared it."""
+        (source, target), (ms, batch_size) = languages, timing
         prompt_tokens, completion_tokens, prefill_ms = _total(outputs)
-        return replace(
-            self,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            prefill_ms=prefill_ms,
+        return cls(
+            stage,
+            model,
+            source,
+            target,
+            ms,
+            batch_size,
+            prompt_tokens,
+            completion_tokens,
+            prefill_ms,
         )
+
+
+@contextmanager
+def timed() -> Iterator[Callable[[], float]]:
+    """Milliseconds since the block began, rounded to a tenth: `with timed() as elapsed:`."""
+    started = time.perf_counter()
+    yield lambda: round((time.perf_counter() - started) * 1000, 1)
 
 
 def language_name(code: str) -> str:

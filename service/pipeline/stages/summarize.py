@@ -13,9 +13,9 @@ from typing import Literal
 
 from ...backends import Backend, ChatMessage, Generation, GenerationRequest
 from ...checks.problems import Problems
-from ..prompts import PromptBook
 from ...text.sentences import drop_unfinished_sentence, join_sentences, split_sentences
 from ..chunking import chunk_text
+from ..prompts import PromptBook
 from .model_requests import TEMPLATE_OVERHEAD_TOKENS, StageOutput, build_request, clean_output
 
 Length = Literal["short", "medium", "long"]

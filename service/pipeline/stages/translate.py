@@ -29,10 +29,10 @@ class Translator:
         generations = self.backend.generate([self._request(item) for item in items])
         return [StageOutput.of(clean_output(g.text), g) for g in generations]
 
-    def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[str]:
+    def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[StageOutput]:
         """Chinese renderings of English terms, each given with the sentence it stands in."""
         if not self.backend.follows_instructions:
-            return [o.text for o in self.run([TranslateItem(t, "en", "zh-Hans") for t, _ in terms])]
+            return self.run([TranslateItem(t, "en", "zh-Hans") for t, _ in terms])
         requests = [
             build_request(
                 self.backend,
@@ -46,7 +46,7 @@ class Translator:
             )
             for term, context in terms
         ]
-        return [clean_output(g.text) for g in self.backend.generate(requests)]
+        return [StageOutput.of(clean_output(g.text), g) for g in self.backend.generate(requests)]
 
     def _request(self, item: TranslateItem) -> GenerationRequest:
         text = amounts_in_target_units(item.text, item.source, item.target)

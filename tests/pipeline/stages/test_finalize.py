@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from service.backends.base import GenerationRequest
+from service.checks.facts import ArticleFacts
 from service.pipeline.prompts import PromptBook
 from service.pipeline.stages.finalize import Finalized, FinalizeItem, Finalizer
 from service.pipeline.stages.translate import Translator
@@ -14,6 +15,7 @@ ARTICLE = (
     "President Donald Trump said on Monday that new tariffs of 25% would start in May. "
     "Markets fell 3% after the announcement, and 2,000 workers protested in Detroit."
 )
+FACTS = ArticleFacts(ARTICLE, "en")
 TERMS = {"tariffs": "关税", "market": "市场", "workers": "工人", "announcement": "公告"}
 
 
@@ -37,7 +39,7 @@ def finalizer(fake: FakeBackend, book: PromptBook) -> Finalizer:
 
 
 def finalize_one(finalizer: Finalizer, text: str, language: str = "en") -> Finalized:
-    (result,) = finalizer.run([FinalizeItem(text, language, ARTICLE, "en")])
+    (result,) = finalizer.run([FinalizeItem(text, language, FACTS)])
     return result
 
 
@@ -107,9 +109,9 @@ def test_strips_model_wrapping(finalizer: Finalizer) -> None:
 def test_translates_stray_english_in_one_batch(finalizer: Finalizer, fake: FakeBackend) -> None:
     results = finalizer.run(
         [
-            FinalizeItem("特朗普宣布加征 tariffs 。market下跌了3%。", "zh-Hans", ARTICLE, "en"),
-            FinalizeItem("Trump said the market fell.", "en", ARTICLE, "en"),  # English: left alone
-            FinalizeItem("两千名workers在Detroit抗议。", "zh-Hant", ARTICLE, "en"),
+            FinalizeItem("特朗普宣布加征 tariffs 。market下跌了3%。", "zh-Hans", FACTS),
+            FinalizeItem("Trump said the market fell.", "en", FACTS),  # English: left alone
+            FinalizeItem("两千名workers在Detroit抗议。", "zh-Hant", FACTS),
         ]
     )
     assert results[0].text == "特朗普宣布加征关税。市场下跌了3%。"
@@ -142,7 +144,7 @@ def test_names_and_acronyms_are_not_translated(finalizer: Finalizer, fake: FakeB
 def test_translator_without_instructions_gets_bare_terms(book: PromptBook) -> None:
     raw = FakeBackend(chinese_terms, follows_instructions=False)
     (result,) = Finalizer(Translator(raw, book)).run(
-        [FinalizeItem("特朗普宣布加征tariffs。", "zh-Hans", ARTICLE, "en")]
+        [FinalizeItem("特朗普宣布加征tariffs。", "zh-Hans", FACTS)]
     )
     assert result.text == "特朗普宣布加征关税。"
     assert [(task_of(r), r.text) for r in raw.requests] == [("raw", "tariffs")]
@@ -166,8 +168,9 @@ def test_traditional_target_numbers_are_checked(finalizer: Finalizer) -> None:
             FinalizeItem(
                 "公司融资35亿元。两千名工人抗议。",
                 "zh-Hant",
-                "The firm raised 3.5 billion yuan, and two thousand workers protested.",
-                "en",
+                ArticleFacts(
+                    "The firm raised 3.5 billion yuan, and two thousand workers protested.", "en"
+                ),
             )
         ]
     )
@@ -181,8 +184,7 @@ def test_traditional_chinese_article_numbers(finalizer: Finalizer) -> None:
             FinalizeItem(
                 "TSMC raised 3.5 billion yuan. 2,000 workers protested.",
                 "en",
-                "台積電融資35億元，兩千名工人抗議。",
-                "zh-Hant",
+                ArticleFacts("台積電融資35億元，兩千名工人抗議。", "zh-Hant"),
             )
         ]
     )
@@ -200,7 +202,13 @@ def test_reports_chinese_left_in_an_english_summary(tmp_path: Path) -> None:
     finalizer = Finalizer(Translator(fake, PromptBook(write_prompts(tmp_path / "prompts"))))
 
     [result] = finalizer.run(
-        [FinalizeItem("A typhoon is approaching the九州 region.", "en", "台風が九州に接近", "ja")]
+        [
+            FinalizeItem(
+                "A typhoon is approaching the九州 region.",
+                "en",
+                ArticleFacts("台風が九州に接近", "ja"),
+            )
+        ]
     )
 
     assert result.text == "A typhoon is approaching the九州 region."  # not guessed at
@@ -216,7 +224,10 @@ def test_reports_a_name_the_chinese_translation_does_not_render(finalizer: Final
     article = ARTICLE + " Mayor Mike Duggan protested."
 
     [kept, lost] = finalizer.run(
-        [FinalizeItem(text, "zh-Hans", article, "en", english) for text in (faithful, swapped)]
+        [
+            FinalizeItem(text, "zh-Hans", ArticleFacts(article, "en"), english)
+            for text in (faithful, swapped)
+        ]
     )
 
     assert kept.unsupported_names == [] and kept.warnings == []
@@ -238,7 +249,14 @@ def test_a_name_finished_in_letters_is_restored_not_translated(
     article = ARTICLE + " Negotiator Akira Arita will travel to Washington."
     english = "Negotiator Akira Arita will travel to Washington."
     [result] = finalizer.run(
-        [FinalizeItem("谈判代表阿里亚·阿rita将前往华盛顿。", "zh-Hans", article, "en", english)]
+        [
+            FinalizeItem(
+                "谈判代表阿里亚·阿rita将前往华盛顿。",
+                "zh-Hans",
+                ArticleFacts(article, "en"),
+                english,
+            )
+        ]
     )
     assert result.text == "谈判代表阿里亚·Arita将前往华盛顿。"
     assert result.warnings == ["Wrote '阿rita' as the name 'Arita'."]
