@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .scripts import CJK_CHAR, CJK_RUN, COUNTED_WORD
+
 _TERMINALS = ".!?。！？；…"
 _CLOSERS = "\"'”’」』）)]"
 _ABBREVIATIONS = {
@@ -46,10 +48,7 @@ _ABBREVIATIONS = {
     "dec",
 }
 _END_MARK = re.compile(rf"[{re.escape(_TERMINALS)}]+[{re.escape(_CLOSERS)}]*")
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’.-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
 _CJK_PUNCT = re.compile(r"[。！？；…]")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _FULL_WIDTH_END = "。！？；」』）"  # no space follows these, whatever script comes next
 
 
@@ -101,7 +100,9 @@ def join_sentences(sentences: list[str]) -> str:
     joined = ""
     for sentence in sentences:
         cjk_join = joined and (
-            _CJK.search(joined[-1]) or joined[-1] in _FULL_WIDTH_END or _CJK.search(sentence[0])
+            CJK_CHAR.search(joined[-1])
+            or joined[-1] in _FULL_WIDTH_END
+            or CJK_CHAR.search(sentence[0])
         )
         joined += sentence if not joined or cjk_join else " " + sentence
     return joined
@@ -109,9 +110,9 @@ def join_sentences(sentences: list[str]) -> str:
 
 def count_words(text: str) -> int:
     """Words for alphabetic scripts; each CJK character counts as one."""
-    return len(_WORD.findall(text)) + len(_CJK.findall(text))
+    return len(COUNTED_WORD.findall(text)) + len(CJK_CHAR.findall(text))
 
 
 def cjk_words(text: str) -> list[str]:
     """Runs of Chinese, Japanese or Korean characters, in order, each once."""
-    return list(dict.fromkeys(_CJK_RUN.findall(text)))
+    return list(dict.fromkeys(CJK_RUN.findall(text)))

@@ -13,7 +13,6 @@ without their script.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,10 +21,8 @@ from typing import Any
 from ...errors import LingosumError
 from ...text.chinese import script_variant_counts
 from ...text.languages import canonical_code
+from ...text.scripts import HAN_CHAR, HANGUL_CHAR, KANA_CHAR
 
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_SHARE_TO_DECIDE = 0.3  # CJK characters carry a word each, so 30% of letters is a lot
 _KANA_SHARE_FOR_JAPANESE = 0.05
 
@@ -63,7 +60,7 @@ class LanguageDetector:
         return by_script if by_script else self._by_statistics(text)
 
     def _by_script(self, text: str, letters: int) -> Detection | None:
-        hangul, kana, han = (len(p.findall(text)) for p in (_HANGUL, _KANA, _HAN))
+        hangul, kana, han = (len(p.findall(text)) for p in (HANGUL_CHAR, KANA_CHAR, HAN_CHAR))
         cjk = hangul + kana + han
         if cjk / letters < _CJK_SHARE_TO_DECIDE:
             return None
