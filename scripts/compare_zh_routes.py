@@ -23,7 +23,8 @@ from rouge_score import rouge_scorer
 
 from service.backends import ModelSpec, load_backend
 from service.checks.numbers import unsupported_numbers
-from service.pipeline.engine import Document, DocumentResult, Engine
+from service.pipeline.documents import Document
+from service.pipeline.engine import DocumentResult, Engine
 from service.settings import Settings
 
 

@@ -1,7 +1,7 @@
 """The `lingosum` command: serve, summarize a file, and manage the embedded models.
 
-Every setting is also a flag with the same name: LINGOSUM_SUMMARIZER_MODEL is
---summarizer-model. Flags win over environment variables.
+Every setting a command reads is also a flag of that command, with the same name:
+LINGOSUM_SUMMARIZER_MODEL is --summarizer-model. Flags win over environment variables.
 """
 
 from __future__ import annotations
@@ -16,6 +16,36 @@ from typing import Any
 
 from .errors import LingosumError
 from .settings import Settings
+
+# The settings each command reads, and so offers as flags (`serve` offers every setting).
+_MODELS = (
+    "summarizer_model",
+    "translator_model",
+    "model_dir",
+    "prompts_dir",
+    "threads",
+    "context_tokens",
+    "prompt_cache_mb",
+    "device",
+    "dtype",
+    "offline",
+    "warmup",
+    "zh_route",
+    "chunk_tokens",
+)
+_FETCH = (
+    "fetch_allow",
+    "fetch_max_bytes",
+    "fetch_timeout_seconds",
+    "fetch_max_redirects",
+    "fetch_linked_articles",
+)
+COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
+    "serve": tuple(Settings.model_fields),
+    "summarize": (*_MODELS, "max_text_chars"),
+    "feed": (*_MODELS, "max_text_chars", *_FETCH, "data_dir", "job_max_items", "job_group_size"),
+    "eval": _MODELS,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="Run the HTTP API.")
-    _add_settings_flags(serve)
+    _add_settings_flags(serve, "serve")
     serve.set_defaults(run=_serve)
 
     summarize = commands.add_parser("summarize", help="Summarize one article file (or -).")
@@ -43,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     summarize.add_argument("--targets", default="en,zh", help="Comma-separated (default en,zh).")
     summarize.add_argument("--length", choices=["short", "medium", "long"], default="medium")
     summarize.add_argument("--format", choices=["json", "text"], default="json")
-    _add_settings_flags(summarize)
+    _add_settings_flags(summarize, "summarize")
     summarize.set_defaults(run=_summarize)
 
     feed = commands.add_parser(
@@ -55,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     feed.add_argument("--length", choices=["short", "medium", "long"], default="medium")
     feed.add_argument("--format", choices=["jsonl", "md"], default="jsonl")
     feed.add_argument("--output", type=Path, help="Write here instead of standard output.")
-    _add_settings_flags(feed)
+    _add_settings_flags(feed, "feed")
     feed.set_defaults(run=_feed)
 
     evaluate = commands.add_parser(
@@ -73,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="Summary length; auto matches each set's references (medium for CNN/DM).",
     )
-    _add_settings_flags(evaluate)
+    _add_settings_flags(evaluate, "eval")
     evaluate.set_defaults(run=_eval)
 
     models = commands.add_parser("models", help="Pull, list or verify the embedded models.")
@@ -90,9 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
+def _add_settings_flags(parser: argparse.ArgumentParser, command: str = "serve") -> None:
+    """The flags of the settings `command` reads (see COMMAND_SETTINGS)."""
     group = parser.add_argument_group("settings (each also LINGOSUM_<NAME>)")
-    for name, field in Settings.model_fields.items():
+    for name in COMMAND_SETTINGS[command]:
+        field = Settings.model_fields[name]
         flag = "--" + name.replace("_", "-")
         kind = field.annotation
         if kind is bool:
@@ -131,25 +163,23 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from .pipeline.engine import Document, Engine
+    from .pipeline.documents import Document, Options, work_item
+    from .pipeline.engine import Engine
     from .pipeline.response import result_to_json
-    from .text.languages import source_language, target_language
 
+    options = Options.parse(_targets(args.targets), args.length)
+    settings = _settings(args)
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    if not text.strip():
-        raise LingosumError("empty_text", "The article is empty.")
-    targets = {t.strip(): target_language(t) for t in args.targets.split(",") if t.strip()}
-    source = source_language(args.source_language) if args.source_language else None
-    engine = Engine(_settings(args))
+    item = work_item(0, text, settings, title=args.title, source=args.source_language)
+    engine = Engine(settings)
     engine.start()
     try:
-        document = Document(text, args.title, source, tuple(targets.values()), args.length)
-        [result] = engine.summarize([document])
+        [result] = engine.summarize([Document.of(item, options)])
     finally:
         engine.close()
     if isinstance(result, LingosumError):
         raise result
-    output = result_to_json(result, targets)
+    output = result_to_json(result, options.targets)
     print(
         _as_text(output)
         if args.format == "text"
@@ -162,7 +192,7 @@ def _feed(args: argparse.Namespace) -> int:
     from .jobs.feed_runner import run_feed
 
     settings = _settings(args)
-    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    targets = _targets(args.targets)
     if args.output is None:
         return run_feed(args.source, settings, targets, args.length, args.format, sys.stdout)
     with open(args.output, "w", encoding="utf-8") as out:
@@ -187,6 +217,10 @@ def _eval(args: argparse.Namespace) -> int:
     for path in write_report(report, args.out):
         print(path)
     return 0
+
+
+def _targets(given: str) -> list[str]:
+    return [target.strip() for target in given.split(",") if target.strip()]
 
 
 def _as_text(output: dict[str, Any]) -> str:

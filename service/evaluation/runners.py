@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from ..checks.facts import ArticleFacts
 from ..errors import LingosumError
-from ..pipeline.engine import Document, DocumentResult, Engine
+from ..pipeline.documents import Document
+from ..pipeline.engine import DocumentResult, Engine
 from ..pipeline.stages.detect import LanguageDetector
 from ..pipeline.stages.finalize import FinalizeItem, Finalizer
 from ..pipeline.stages.summarize import Length

@@ -7,10 +7,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from ..pipeline.documents import Options, RejectedItem, WorkItem
 from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .cache_key import model_fingerprint
-from .items import JobOptions, RejectedItem, WorkItem
 from .notifier import WebhookNotifier
 from .store import ItemRecord, JobRecord, JobStore, Webhook
 from .worker import JobWorker
@@ -51,7 +51,7 @@ class JobManager:
 
     async def submit(
         self,
-        options: JobOptions,
+        options: Options,
         items: Sequence[WorkItem | RejectedItem],
         *,
         idempotency_key: str | None,

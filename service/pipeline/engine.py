@@ -18,25 +18,17 @@ from ..checks.facts import ArticleFacts
 from ..errors import LingosumError
 from ..settings import Settings
 from ..text.languages import is_chinese
+from .documents import Document
 from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
 from .prompts import PromptBook
 from .stages.detect import Detection, LanguageDetector
 from .stages.finalize import Finalized, FinalizeItem, Finalizer
 from .stages.guard import GuardItem, SummaryGuard
 from .stages.model_requests import RouteEntry, StageOutput, timed
-from .stages.summarize import Length, SummarizeItem, Summarizer
+from .stages.summarize import SummarizeItem, Summarizer
 from .stages.translate import TranslateItem, Translator
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Document:
-    text: str
-    title: str | None = None
-    source_language: str | None = None  # a catalogue code; None means detect
-    targets: tuple[str, ...] = ("en", "zh-Hans")  # catalogue codes, one summary each
-    length: Length = "medium"
 
 
 @dataclass

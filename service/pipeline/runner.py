@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from ..errors import LingosumError
-from .engine import Document, DocumentResult, Engine
+from .documents import Document
+from .engine import DocumentResult, Engine
 from .stages.detect import Detection
 
 T = TypeVar("T")

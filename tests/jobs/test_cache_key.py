@@ -10,17 +10,17 @@ import pytest
 
 from service.backends.model_store import EMBEDDED_MODELS
 from service.jobs.cache_key import cache_key, model_fingerprint, model_identity
-from service.jobs.items import JobOptions, WorkItem
+from service.pipeline.documents import Options, WorkItem
 from service.settings import DEFAULT_MODEL, Settings
 from tests.fakes import write_prompts
 
 ITEM = WorkItem(0, "a", "The harbor bridge opened on Tuesday.", "Bridge opens", None)
-OPTIONS = JobOptions.parse(["en", "zh"], "medium")
+OPTIONS = Options.parse(["en", "zh"], "medium")
 
 
 def test_the_same_inputs_give_the_same_key_whatever_the_item_id_or_target_spelling() -> None:
     same = replace(ITEM, index=7, id="other-id", link="https://example.org/a")
-    spelled = JobOptions.parse(["zh-Hans", "en"], "medium")
+    spelled = Options.parse(["zh-Hans", "en"], "medium")
     assert cache_key("m", ITEM, OPTIONS) == cache_key("m", same, spelled)
 
 
@@ -31,15 +31,13 @@ def test_the_same_inputs_give_the_same_key_whatever_the_item_id_or_target_spelli
         (replace(ITEM, title="Another title"), OPTIONS, "m"),
         (replace(ITEM, title=None), OPTIONS, "m"),
         (replace(ITEM, source_language="en"), OPTIONS, "m"),
-        (ITEM, JobOptions.parse(["en"], "medium"), "m"),
-        (ITEM, JobOptions.parse(["en", "zh-Hant"], "medium"), "m"),
-        (ITEM, JobOptions.parse(["en", "zh"], "short"), "m"),
+        (ITEM, Options.parse(["en"], "medium"), "m"),
+        (ITEM, Options.parse(["en", "zh-Hant"], "medium"), "m"),
+        (ITEM, Options.parse(["en", "zh"], "short"), "m"),
         (ITEM, OPTIONS, "another model"),
     ],
 )
-def test_any_change_gives_another_key(
-    item: WorkItem, options: JobOptions, fingerprint: str
-) -> None:
+def test_any_change_gives_another_key(item: WorkItem, options: Options, fingerprint: str) -> None:
     assert cache_key(fingerprint, item, options) != cache_key("m", ITEM, OPTIONS)
 
 

@@ -9,13 +9,13 @@ from service.errors import LingosumError
 from service.jobs.cache_key import model_fingerprint
 from service.jobs.export import item_json, jsonl, markdown
 from service.jobs.inline import summarize_inline
-from service.jobs.items import JobOptions, RejectedItem, WorkItem
 from service.jobs.store import JobStore
+from service.pipeline.documents import Options, RejectedItem, WorkItem
 from service.pipeline.engine import Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of, write_prompts
 
-OPTIONS = JobOptions.parse(["en", "zh"], "short")
+OPTIONS = Options.parse(["en", "zh"], "short")
 
 
 def respond(request):  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from service.errors import LingosumError
-from service.jobs.items import JobOptions, RejectedItem, WorkItem
 from service.jobs.store import JobStore, Outcome, Webhook
+from service.pipeline.documents import Options, RejectedItem, WorkItem
 
-OPTIONS = JobOptions({"en": "en", "zh": "zh-Hans"}, "short")
+OPTIONS = Options({"en": "en", "zh": "zh-Hans"}, "short")
 
 
 def items(count: int) -> list[WorkItem | RejectedItem]:

@@ -10,15 +10,15 @@ import pytest
 
 from service.backends.base import GenerationRequest
 from service.jobs.cache_key import model_fingerprint
-from service.jobs.items import JobOptions, WorkItem
 from service.jobs.store import JobStore
 from service.jobs.worker import JobWorker
+from service.pipeline.documents import Options, WorkItem
 from service.pipeline.engine import Engine
 from service.pipeline.runner import EngineRunner
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of, write_prompts
 
-OPTIONS = JobOptions.parse(["en", "zh"], "short")
+OPTIONS = Options.parse(["en", "zh"], "short")
 
 
 def respond(request: GenerationRequest) -> str:

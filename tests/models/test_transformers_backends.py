@@ -19,7 +19,8 @@ import torch
 
 from service.backends import ChatMessage, Generation, GenerationRequest, ModelSpec
 from service.errors import ModelNotAvailable
-from service.pipeline.engine import Document, DocumentResult, Engine
+from service.pipeline.documents import Document
+from service.pipeline.engine import DocumentResult, Engine
 from service.pipeline.stages.detect import LanguageDetector
 from service.pipeline.stages.finalize import Finalizer
 from service.pipeline.stages.model_requests import RouteEntry

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from service.backends.base import GenerationRequest
-from service.checks.numbers import amounts_in_target_units
+from service.checks.numbers import amounts_in_target_units, source_numbers
 from service.errors import LingosumError
-from service.pipeline.engine import Document, DocumentResult, Engine
+from service.pipeline.documents import Document
+from service.pipeline.engine import DocumentResult, Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of, write_prompts
 
@@ -314,6 +315,40 @@ def test_finalize_runs_on_engine_output(prompts_dir: Path, summarizer: FakeBacke
     assert any("homes" in w for w in result.warnings)
     assert any("(5)" in w for w in result.warnings)
     assert [task_of(b[0]) for b in translator.batches] == ["translate", "translate_terms"]
+    # finalize's model call is in the route, beside the entry for the checks
+    [*_, terms, checks] = result.route
+    assert (terms.stage, terms.model, terms.source, terms.target) == (
+        "finalize",
+        "fake",
+        "en",
+        "zh-Hans",
+    )
+    [terms_request] = translator.batches_for("translate_terms")[0]
+    assert terms.prompt_tokens == translator.count_tokens(terms_request.text) > 0
+    assert (terms.completion_tokens, terms.batch_size) == (1, 1)
+    assert (checks.stage, checks.model) == ("finalize", "opencc+checks")
+
+
+def test_each_article_is_read_once_for_all_its_checks(
+    prompts_dir: Path,
+    summarizer: FakeBackend,
+    translator: FakeBackend,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.checks import facts, problems
+
+    read: list[str] = []
+
+    def counting(text: str, language: str = "en") -> set[float]:
+        read.append(text)
+        return source_numbers(text, language)
+
+    monkeypatch.setattr(facts, "source_numbers", counting)
+    monkeypatch.setattr(problems, "source_numbers", counting)  # summaries being translated
+    engine = make_engine(prompts_dir, summarizer, translator)
+    documents = [Document(EN1, targets=("en", "zh-Hans", "zh-Hant")), Document(ZH)]
+    assert all(ok(r) for r in engine.summarize(documents))
+    assert (read.count(EN1), read.count(ZH)) == (1, 1)
 
 
 def test_warm_up_calls_each_backend_once(prompts_dir: Path) -> None:

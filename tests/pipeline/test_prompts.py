@@ -7,7 +7,7 @@ import pytest
 from service.backends import ChatMessage
 from service.errors import LingosumError
 from service.pipeline.prompts import REQUIRED, PromptBook, PromptTemplate
-from service.settings import BUNDLED_PROMPTS
+from service.settings import BUNDLED_PROMPTS, Settings
 from tests.fakes import write_prompts
 
 REPO_PROMPTS = BUNDLED_PROMPTS
@@ -102,3 +102,18 @@ def test_follow_up_template_has_no_system_message(tmp_path: Path) -> None:
     template = PromptBook(tmp_path).get("revise", "en")
     assert template.system == ""
     assert template.render(problems="the number 7") == (ChatMessage("user", "Fix the number 7."),)
+
+
+def test_the_default_prompts_ship_inside_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.pipeline.prompts as prompts_package
+
+    monkeypatch.delenv("LINGOSUM_PROMPTS_DIR", raising=False)
+    assert Settings().prompts_dir == Path(prompts_package.__file__).parent == BUNDLED_PROMPTS
+    assert all((BUNDLED_PROMPTS / f"{name}.txt").is_file() for name in REQUIRED)
+
+
+def test_the_prompts_folder_can_be_overridden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LINGOSUM_PROMPTS_DIR", str(tmp_path))
+    assert Settings().prompts_dir == tmp_path

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from ...errors import LingosumError
 from ...jobs.feed_input import feed_items
-from ...jobs.items import RejectedItem, WorkItem
 from ...jobs.store import Webhook
 from ...jobs.views import item_result_view, job_path, job_view
 from ...jobs.webhook_guard import check_webhook_url
+from ...pipeline.documents import RejectedItem, WorkItem
 from ...settings import Settings
 from ..deps import JobsDep, SettingsDep
 from ..items import enforce_request_chars, request_items

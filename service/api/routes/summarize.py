@@ -5,8 +5,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from ...errors import LingosumError
-from ...jobs.items import RejectedItem, document_for
-from ...pipeline.response import result_to_json
+from ...pipeline.documents import Document, RejectedItem
+from ...pipeline.response import SummarizeResponse
 from ..deps import RunnerDep, SettingsDep
 from ..items import article_item, request_items
 from ..schemas import (
@@ -14,7 +14,6 @@ from ..schemas import (
     BatchRequest,
     BatchResponse,
     SummarizeRequest,
-    SummarizeResponse,
 )
 
 router = APIRouter(prefix="/v1", tags=["summarize"])
@@ -23,14 +22,14 @@ router = APIRouter(prefix="/v1", tags=["summarize"])
 @router.post("/summarize", response_model=SummarizeResponse, responses=ERROR_RESPONSES)
 async def summarize(
     body: SummarizeRequest, runner: RunnerDep, settings: SettingsDep
-) -> dict[str, Any]:
+) -> SummarizeResponse:
     """Summarize one article into English and/or Chinese; the route says what ran."""
     options = body.options()
     item = article_item(body, settings)
-    [result] = await runner.summarize([document_for(item, options)])
+    [result] = await runner.summarize([Document.of(item, options)])
     if isinstance(result, LingosumError):
         raise result
-    return result_to_json(result, options.targets)
+    return SummarizeResponse.of(result, options.targets)
 
 
 @router.post("/summarize/batch", response_model=BatchResponse, responses=ERROR_RESPONSES)
@@ -43,7 +42,7 @@ async def summarize_batch(
     items = request_items(body.items, settings, settings.batch_max_items)
     accepted = [item for item in items if not isinstance(item, RejectedItem)]
     results = iter(
-        await runner.summarize([document_for(item, options) for item in accepted])
+        await runner.summarize([Document.of(item, options) for item in accepted])
         if accepted
         else []
     )
@@ -56,7 +55,7 @@ async def summarize_batch(
             else {
                 "index": item.index,
                 "id": item.id,
-                "result": result_to_json(outcome, options.targets),
+                "result": SummarizeResponse.of(outcome, options.targets),
                 "error": None,
             }
         )

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from service.backends.base import GenerationRequest
-from service.pipeline.engine import Document, DocumentResult, Engine
+from service.pipeline.documents import Document
+from service.pipeline.engine import DocumentResult, Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of, write_prompts
 
@@ -140,3 +141,25 @@ def test_a_name_a_chinese_article_does_not_write_is_rewritten(tmp_path: Path) ->
     [revise] = [r for r in backend.requests if task_of(r) == "revise"]
     assert "Tillerson" in revise.messages[3].content
     assert result.summaries["en"].unsupported_names == []
+
+
+def test_the_revision_is_reported_in_the_route_with_its_cost(tmp_path: Path) -> None:
+    engine, backend = engine_with(tmp_path, WRONG_NUMBER, revision=FAITHFUL)
+    result = english_summary(engine)
+
+    [draft, revise] = [r for r in backend.requests if task_of(r) in ("summarize", "revise")]
+    assert [e.stage for e in result.route] == ["detect", "summarize", "guard", "finalize"]
+    summarize, guard = result.route[1:3]
+    assert (guard.model, guard.source, guard.target, guard.batch_size) == ("fake", "en", "en", 1)
+    assert (summarize.prompt_tokens, summarize.completion_tokens) == (
+        backend.count_tokens(draft.text),
+        1,
+    )
+    assert (guard.prompt_tokens, guard.completion_tokens) == (backend.count_tokens(revise.text), 1)
+
+
+def test_no_guard_entry_when_the_draft_is_faithful(tmp_path: Path) -> None:
+    engine, _ = engine_with(tmp_path, FAITHFUL, revision=WRONG_NUMBER)
+    result = english_summary(engine)
+
+    assert [e.stage for e in result.route] == ["detect", "summarize", "finalize"]

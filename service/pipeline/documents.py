@@ -1,4 +1,6 @@
-"""Work items and the options a batch or job applies to all of them; both turn into Documents."""
+"""The domain types that the API, jobs and CLI share: the options of a request (targets and
+length), each article as it came in (a checked `WorkItem`, or a `RejectedItem` with its own
+error), and the `Document` the engine summarizes, made of the two."""
 
 from __future__ import annotations
 
@@ -6,19 +8,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LingosumError
-from ..pipeline.engine import Document
-from ..pipeline.stages.summarize import Length
 from ..settings import Settings
 from ..text.languages import source_language, target_language
+from .stages.summarize import Length
 
 
 @dataclass(frozen=True)
-class JobOptions:
+class Options:
+    """What every summary of a request is like; the API, jobs and CLI parse targets here."""
+
     targets: dict[str, str]  # each target as the caller wrote it ("zh") -> catalogue code
     length: Length = "medium"
 
     @classmethod
-    def parse(cls, targets: list[str], length: Length) -> JobOptions:
+    def parse(cls, targets: list[str], length: Length) -> Options:
         """Raises LingosumError (422) for an unsupported target; duplicates are folded."""
         codes: dict[str, str] = {}
         for target in targets:
@@ -31,7 +34,7 @@ class JobOptions:
         return {"targets": self.targets, "length": self.length}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> JobOptions:
+    def from_json(cls, data: dict[str, Any]) -> Options:
         return cls(dict(data["targets"]), data["length"])
 
 
@@ -77,7 +80,17 @@ def work_item(
     return WorkItem(index, id if id is not None else str(index), text, title, code, link)
 
 
-def document_for(item: WorkItem, options: JobOptions) -> Document:
-    return Document(
-        item.text, item.title, item.source_language, tuple(options.targets.values()), options.length
-    )
+@dataclass(frozen=True)
+class Document:
+    """One article as the engine summarizes it."""
+
+    text: str
+    title: str | None = None
+    source_language: str | None = None  # a catalogue code; None means detect
+    targets: tuple[str, ...] = ("en", "zh-Hans")  # catalogue codes, one summary each
+    length: Length = "medium"
+
+    @classmethod
+    def of(cls, item: WorkItem, options: Options) -> Document:
+        targets = tuple(options.targets.values())
+        return cls(item.text, item.title, item.source_language, targets, options.length)
