@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from ..errors import LingosumError
@@ -110,25 +111,28 @@ def canonical_code(code: str) -> str | None:
 
 def source_language(code: str) -> str:
     """Validate a caller-given source language."""
-    canonical = canonical_code(code)
-    if canonical is None:
-        raise LingosumError(
-            "unsupported_language",
-            f"Unknown source_language {code!r}; GET /v1/languages lists the supported codes.",
-            status=422,
-        )
-    return canonical
+    return _one_of(
+        KNOWN_LANGUAGES,
+        code,
+        "unsupported_language",
+        f"Unknown source_language {code!r}; GET /v1/languages lists the supported codes.",
+    )
 
 
 def target_language(code: str) -> str:
     """Validate a caller-given summary target."""
+    return _one_of(
+        TARGET_LANGUAGES,
+        code,
+        "unsupported_target",
+        f"Unknown target {code!r}; summaries can target en, zh (Simplified) or zh-Hant.",
+    )
+
+
+def _one_of(allowed: Collection[str], code: str, error: str, message: str) -> str:
     canonical = canonical_code(code)
-    if canonical not in TARGET_LANGUAGES:
-        raise LingosumError(
-            "unsupported_target",
-            f"Unknown target {code!r}; summaries can target en, zh (Simplified) or zh-Hant.",
-            status=422,
-        )
+    if canonical is None or canonical not in allowed:
+        raise LingosumError(error, message, status=422)
     return canonical
 
 
