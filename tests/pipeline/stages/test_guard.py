@@ -163,3 +163,35 @@ def test_no_guard_entry_when_the_draft_is_faithful(tmp_path: Path) -> None:
     result = english_summary(engine)
 
     assert [e.stage for e in result.route] == ["detect", "summarize", "finalize"]
+
+
+def test_every_model_call_is_in_the_route(tmp_path: Path) -> None:
+    """Each generation the backend makes is counted in some route entry: the draft, the guard's
+    revision, the translation, and finalize's translation of a word left in English."""
+    replies = {
+        "summarize": WRONG_NUMBER,
+        "revise": FAITHFUL,
+        "translate": "里弗顿议会批准了3.1亿美元的budget。",
+        "translate_terms": "预算",
+    }
+    backend = FakeBackend(lambda request: replies[task_of(request)])
+    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
+    engine = Engine(settings, summarizer=backend, translator=backend)
+    engine.start()
+    [result] = engine.summarize([Document(ARTICLE)])
+
+    assert isinstance(result, DocumentResult)
+    assert [(e.stage, e.model) for e in result.route] == [
+        ("detect", engine.detector.name),
+        ("summarize", "fake"),
+        ("guard", "fake"),
+        ("translate", "fake"),
+        ("finalize", "fake"),
+        ("finalize", "opencc+checks"),
+    ]
+    assert [task_of(r) for r in backend.requests] == list(replies)
+    assert sum(e.prompt_tokens for e in result.route) == sum(
+        backend.count_tokens(r.text) for r in backend.requests
+    )
+    assert sum(e.completion_tokens for e in result.route) == len(backend.requests)
+    assert result.summaries["zh-Hans"].text == "里弗顿议会批准了3.1亿美元的预算。"
