@@ -1,4 +1,5 @@
-"""The summarization engine: detect, plan, run the model steps in batches, finalize.
+"""The summarization engine: detect, plan, run the model steps in batches (the guard checks
+each fresh summary), finalize.
 
 It knows nothing of HTTP. Documents go in as a batch; model steps that share a stage,
 language pair and model run as one model call across documents, so batch work makes
