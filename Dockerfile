@@ -2,8 +2,8 @@
 #   docker build -t lingosum .
 #   docker run -p 8000:8000 lingosum
 # The build stage compiles llama-cpp-python and bakes the default GGUF in, verified by
-# sha256; the runtime stage holds the virtualenv, the model and the prompts, and runs as
-# an unprivileged user.
+# sha256; the runtime stage holds the virtualenv (the prompts are package data in it) and
+# the model, and runs as an unprivileged user.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
@@ -30,11 +30,9 @@ RUN apt-get update \
     && useradd --create-home --uid 10001 lingosum
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /models /models
-COPY prompts /app/prompts
 ARG MODEL=qwen2.5-coder-1.5b-instruct-q4_k_m
 ENV PATH=/opt/venv/bin:$PATH \
     LINGOSUM_MODEL_DIR=/models \
-    LINGOSUM_PROMPTS_DIR=/app/prompts \
     LINGOSUM_SUMMARIZER_MODEL=${MODEL} \
     LINGOSUM_TRANSLATOR_MODEL=${MODEL} \
     LINGOSUM_HOST=0.0.0.0 \

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from service.model_store import resolve_gguf
+from service.backends.model_store import resolve_gguf
 from service.settings import Settings
 
 from .articles import Article, feed_articles, fixed_articles

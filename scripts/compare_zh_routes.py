@@ -22,8 +22,9 @@ from pathlib import Path
 from rouge_score import rouge_scorer
 
 from service.backends import ModelSpec, load_backend
-from service.engine import Document, DocumentResult, Engine
-from service.numbers import unsupported_numbers
+from service.checks.numbers import unsupported_numbers
+from service.pipeline.documents import Document
+from service.pipeline.engine import DocumentResult, Engine
 from service.settings import Settings
 
 

@@ -1,7 +1,7 @@
 """The `lingosum` command: serve, summarize a file, and manage the embedded models.
 
-Every setting is also a flag with the same name: LINGOSUM_SUMMARIZER_MODEL is
---summarizer-model. Flags win over environment variables.
+Every setting a command reads is also a flag of that command, with the same name:
+LINGOSUM_SUMMARIZER_MODEL is --summarizer-model. Flags win over environment variables.
 """
 
 from __future__ import annotations
@@ -17,6 +17,36 @@ from typing import Any
 from .access.cli import add_keys_command
 from .errors import LingosumError
 from .settings import Settings
+
+# The settings each command reads, and so offers as flags (`serve` offers every setting).
+_MODELS = (
+    "summarizer_model",
+    "translator_model",
+    "model_dir",
+    "prompts_dir",
+    "threads",
+    "context_tokens",
+    "prompt_cache_mb",
+    "device",
+    "dtype",
+    "offline",
+    "warmup",
+    "zh_route",
+    "chunk_tokens",
+)
+_FETCH = (
+    "fetch_allow",
+    "fetch_max_bytes",
+    "fetch_timeout_seconds",
+    "fetch_max_redirects",
+    "fetch_linked_articles",
+)
+COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
+    "serve": tuple(Settings.model_fields),
+    "summarize": (*_MODELS, "max_text_chars"),
+    "feed": (*_MODELS, "max_text_chars", *_FETCH, "data_dir", "job_max_items", "job_group_size"),
+    "eval": _MODELS,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="Run the HTTP API.")
-    _add_settings_flags(serve)
+    _add_settings_flags(serve, "serve")
     serve.set_defaults(run=_serve)
 
     summarize = commands.add_parser("summarize", help="Summarize one article file (or -).")
@@ -44,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     summarize.add_argument("--targets", default="en,zh", help="Comma-separated (default en,zh).")
     summarize.add_argument("--length", choices=["short", "medium", "long"], default="medium")
     summarize.add_argument("--format", choices=["json", "text"], default="json")
-    _add_settings_flags(summarize)
+    _add_settings_flags(summarize, "summarize")
     summarize.set_defaults(run=_summarize)
 
     feed = commands.add_parser(
@@ -56,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     feed.add_argument("--length", choices=["short", "medium", "long"], default="medium")
     feed.add_argument("--format", choices=["jsonl", "md"], default="jsonl")
     feed.add_argument("--output", type=Path, help="Write here instead of standard output.")
-    _add_settings_flags(feed)
+    _add_settings_flags(feed, "feed")
     feed.set_defaults(run=_feed)
 
     evaluate = commands.add_parser(
@@ -74,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="Summary length; auto matches each set's references (medium for CNN/DM).",
     )
-    _add_settings_flags(evaluate)
+    _add_settings_flags(evaluate, "eval")
     evaluate.set_defaults(run=_eval)
 
     models = commands.add_parser("models", help="Pull, list or verify the embedded models.")
@@ -93,9 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
+def _add_settings_flags(parser: argparse.ArgumentParser, command: str = "serve") -> None:
+    """The flags of the settings `command` reads (see COMMAND_SETTINGS)."""
     group = parser.add_argument_group("settings (each also LINGOSUM_<NAME>)")
-    for name, field in Settings.model_fields.items():
+    for name in COMMAND_SETTINGS[command]:
+        field = Settings.model_fields[name]
         flag = "--" + name.replace("_", "-")
         kind = field.annotation
         if kind is bool:
@@ -136,25 +168,23 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from .engine import Document, Engine
-    from .languages import source_language, target_language
-    from .report import result_to_json
+    from .pipeline.documents import Document, Options, work_item
+    from .pipeline.engine import Engine
+    from .pipeline.response import result_to_json
 
+    options = Options.parse(_targets(args.targets), args.length)
+    settings = _settings(args)
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    if not text.strip():
-        raise LingosumError("empty_text", "The article is empty.")
-    targets = {t.strip(): target_language(t) for t in args.targets.split(",") if t.strip()}
-    source = source_language(args.source_language) if args.source_language else None
-    engine = Engine(_settings(args))
+    item = work_item(0, text, settings, title=args.title, source=args.source_language)
+    engine = Engine(settings)
     engine.start()
     try:
-        document = Document(text, args.title, source, tuple(targets.values()), args.length)
-        [result] = engine.summarize([document])
+        [result] = engine.summarize([Document.of(item, options)])
     finally:
         engine.close()
     if isinstance(result, LingosumError):
         raise result
-    output = result_to_json(result, targets)
+    output = result_to_json(result, options.targets)
     print(
         _as_text(output)
         if args.format == "text"
@@ -167,7 +197,7 @@ def _feed(args: argparse.Namespace) -> int:
     from .jobs.feed_runner import run_feed
 
     settings = _settings(args)
-    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    targets = _targets(args.targets)
     if args.output is None:
         return run_feed(args.source, settings, targets, args.length, args.format, sys.stdout)
     with open(args.output, "w", encoding="utf-8") as out:
@@ -194,6 +224,10 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _targets(given: str) -> list[str]:
+    return [target.strip() for target in given.split(",") if target.strip()]
+
+
 def _as_text(output: dict[str, Any]) -> str:
     lines = [
         f"Source language: {output['source_language']} "
@@ -212,7 +246,7 @@ def _as_text(output: dict[str, Any]) -> str:
 
 
 def _models(args: argparse.Namespace) -> tuple[list[Any], Path]:
-    from .model_store import embedded_model
+    from .backends.model_store import embedded_model
 
     settings = Settings(**({"model_dir": args.model_dir} if args.model_dir else {}))
     names = args.names or [settings.summarizer_model]
@@ -220,7 +254,7 @@ def _models(args: argparse.Namespace) -> tuple[list[Any], Path]:
 
 
 def _models_pull(args: argparse.Namespace) -> int:
-    from .model_store import pull
+    from .backends.model_store import pull
 
     models, model_dir = _models(args)
     for model in models:
@@ -229,7 +263,7 @@ def _models_pull(args: argparse.Namespace) -> int:
 
 
 def _models_list(args: argparse.Namespace) -> int:
-    from .model_store import EMBEDDED_MODELS, status
+    from .backends.model_store import EMBEDDED_MODELS, status
 
     _, model_dir = _models(argparse.Namespace(names=[], model_dir=args.model_dir))
     for name, model in EMBEDDED_MODELS.items():
@@ -242,7 +276,7 @@ def _models_list(args: argparse.Namespace) -> int:
 
 
 def _models_verify(args: argparse.Namespace) -> int:
-    from .model_store import status
+    from .backends.model_store import status
 
     models, model_dir = _models(args)
     failed = 0

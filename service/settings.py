@@ -11,7 +11,8 @@ from platformdirs import user_data_path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The prompt templates ship inside the package (package data); LINGOSUM_PROMPTS_DIR overrides them.
+BUNDLED_PROMPTS = Path(__file__).resolve().parent / "pipeline" / "prompts"
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
 
@@ -53,7 +54,9 @@ class Settings(BaseSettings):
         default_factory=_default_model_dir,
         description="Cache folder that `lingosum models pull` fills and the service loads from.",
     )
-    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt templates folder.")
+    prompts_dir: Path = Field(
+        BUNDLED_PROMPTS, description="Prompt templates folder; the default ships with the package."
+    )
 
     threads: int = Field(
         0, ge=0, description="CPU threads for model inference; 0 means all available cores."

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from service.backends.base import Backend, Generation, GenerationRequest
 from service.errors import LingosumError
-from service.prompts import REQUIRED
+from service.pipeline.prompts import REQUIRED
 
 Responder = Callable[[GenerationRequest], str]
 

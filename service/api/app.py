@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from .. import __version__
 from ..access.gate import Gate
 from ..access.keys import ANONYMOUS
-from ..engine import DocumentResult, Engine
 from ..errors import LingosumError
 from ..jobs.manager import JobManager
-from ..runner import EngineRunner
+from ..pipeline.engine import DocumentResult, Engine
+from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .auth import RateLimitHeaders, record_work
 from .body_limit import BodySizeLimit

@@ -19,8 +19,8 @@ from ..access.errors import unauthorized
 from ..access.gate import Caller, Gate
 from ..access.keys import Limits
 from ..access.limits import Quota
-from ..engine import DocumentResult
 from ..errors import LingosumError
+from ..pipeline.engine import DocumentResult
 from .metrics import Metrics, work_of
 
 

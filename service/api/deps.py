@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from ..errors import LingosumError
 from ..jobs.manager import JobManager
-from ..runner import EngineRunner
+from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 
 

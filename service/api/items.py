@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import LingosumError
-from ..jobs.items import RejectedItem, WorkItem, work_item
+from ..pipeline.documents import RejectedItem, WorkItem, work_item
 from ..settings import Settings
 from .errors import describe_problem
 from .schemas import ArticleFields, ItemIn

@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from ..jobs.items import JobOptions
+from ..pipeline.documents import Options
+from ..pipeline.response import SummarizeResponse
 
 
 def _not_blank(text: str) -> str:
@@ -29,9 +30,9 @@ class SummaryOptions(BaseModel):
     )
     length: Literal["short", "medium", "long"] = "medium"
 
-    def options(self) -> JobOptions:
+    def options(self) -> Options:
         """The targets mapped to catalogue codes; 422 `unsupported_target` for an unknown one."""
-        return JobOptions.parse(self.targets, self.length)
+        return Options.parse(self.targets, self.length)
 
 
 class ArticleFields(BaseModel):
@@ -94,44 +95,6 @@ class DetectRequest(BaseModel):
 class DetectResponse(BaseModel):
     language: str
     confidence: float
-
-
-class SummaryChecks(BaseModel):
-    unsupported_numbers: list[str] = Field(description="Numbers the article does not state.")
-    unsupported_names: list[str] = Field(
-        description="Names the article never writes; for a Chinese translation of the English "
-        "summary, also names of the English summary that it does not render."
-    )
-    untranslated: list[str] = Field(description="Words left in the wrong language.")
-
-
-class SummaryOut(BaseModel):
-    text: str
-    language: str
-    words: int
-    checks: SummaryChecks
-
-
-class RouteStepOut(BaseModel):
-    stage: str
-    model: str
-    source: str | None
-    target: str | None
-    ms: float
-    batch_size: int
-    prompt_tokens: int
-    completion_tokens: int
-    prefill_ms: float | None
-
-
-class SummarizeResponse(BaseModel):
-    source_language: str
-    language_confidence: float
-    language_detected: bool
-    summaries: dict[str, SummaryOut]
-    chunks: int = Field(description="Pieces the article was summarized in; 1 unless it was long.")
-    route: list[RouteStepOut]
-    warnings: list[str]
 
 
 class ItemError(BaseModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model_store import resolve_gguf
 from ..settings import Settings
 from .base import Backend, ChatMessage, Generation, GenerationRequest
+from .model_store import resolve_gguf
 from .spec import ModelSpec
 
 __all__ = [

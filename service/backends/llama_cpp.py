@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..text import split_sentences
+from ..text.sentences import split_sentences
 from .base import Generation, GenerationRequest
 
 

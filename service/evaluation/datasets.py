@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..stages.summarize import Length
+from ..pipeline.stages.summarize import Length
 
 Row = dict[str, Any]
 

@@ -1,6 +1,6 @@
 """Heuristic checks that a summary states nothing its source does not: numbers, dates, names.
 
-- numbers: `service.numbers`, the same readers the service uses to guard its summaries;
+- numbers: `service.checks.numbers`, the same readers the service uses to guard its summaries;
 - dates: weekdays (English and Chinese names) and dated expressions ("May 3", "3 May",
   "2024年5月3日"); each date's parts must be numbers the source states, and its weekday a
   weekday the source names, in either language;
@@ -10,7 +10,7 @@
   This is checked where the summary and the source can share the spelling: English
   summaries of Latin-script sources, and the Latin words kept in Chinese summaries. English
   summaries of Chinese sources go through the service's own cross-script check
-  (`service.names.names_not_rendered`: pinyin and transliterations). It cannot see a Chinese
+  (`service.checks.names.names_not_rendered`: pinyin and transliterations). It cannot see a Chinese
   name rendered wrongly in a Chinese summary, or a real name placed in the wrong role; and a
   correct name the source spells differently (an inflection, "U.S." for "United States")
   counts as unsupported.
@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..languages import is_chinese
-from ..names import names_not_rendered
-from ..numbers import source_numbers, unsupported_numbers
+from ..checks.chinese_names import ChineseReading
+from ..checks.names import names_not_rendered
+from ..checks.numbers import source_numbers, unsupported_numbers
+from ..text.languages import is_chinese
+from ..text.scripts import ASCII_WORD, HAN_CHAR
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_EN = re.compile(r"\b(" + "|".join(_WEEKDAYS_EN) + r")\b", re.IGNORECASE)
 _WEEKDAY_ZH = re.compile(r"(?:星期|周|週|礼拜|禮拜)([一二三四五六日天])")
@@ -48,7 +49,6 @@ _MONTH = r"(" + "|".join(m.title() for m in _MONTHS_EN) + r")"
 _DATE_EN = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})\b(?:,?\s+(\d{{4}}))?|\b(\d{{1,2}})\s+{_MONTH}\b")
 _DATE_ZH = re.compile(r"(?:(\d{2,4})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
 _LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z'’\-]*[A-Za-z](?![A-Za-z])")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]")
 # Capitalised only because they open a sentence; any other capitalised word counts as a name.
 _SENTENCE_OPENERS = set(
     [
@@ -174,10 +174,14 @@ def unsupported_names(summary: str, summary_language: str, source: str) -> list[
     latin_source = sum(ch.isascii() and ch.isalpha() for ch in source) > len(source) / 4
     if not (is_chinese(summary_language) or latin_source):
         # An English summary of a Chinese article: the service's own cross-script check.
-        return names_not_rendered(summary, source) if _HAN.search(source) else None
+        return (
+            names_not_rendered(summary, ChineseReading.of(source))
+            if HAN_CHAR.search(source)
+            else None
+        )
     source_words = {
         part
-        for word in _LATIN_WORD.findall(source)
+        for word in ASCII_WORD.findall(source)
         for part in (_stem(word).lower(), *_stem(word).lower().split("-"))
     }  # "ex-Reading" states "Reading"
     names: list[str] = []

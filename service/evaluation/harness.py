@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..backends import Backend, ModelSpec, load_backend
-from ..engine import Engine
-from ..prompts import PromptBook
+from ..pipeline.engine import Engine
+from ..pipeline.prompts import PromptBook
+from ..pipeline.stages.detect import LanguageDetector
+from ..pipeline.stages.translate import Translator
 from ..settings import Settings
-from ..stages.detect import LanguageDetector
-from ..stages.translate import Translator
 from . import datasets, scoring
 from .datasets import LangidSet, SummarySet, TranslationSet
 from .metrics import CHINESE_TOKENIZATION

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..languages import is_chinese
-from ..text import split_sentences
+from ..text.languages import is_chinese
+from ..text.scripts import HAN
+from ..text.sentences import split_sentences
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
-CHINESE_TOKENS = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[A-Za-z]+|\d+(?:\.\d+)?", re.UNICODE
-)
+CHINESE_TOKENS = re.compile(rf"[{HAN}]|[A-Za-z]+|\d+(?:\.\d+)?", re.UNICODE)
 CHINESE_TOKENIZATION = (
     "characters: each Han character one token, Latin words and numbers kept whole, "
     "punctuation dropped"

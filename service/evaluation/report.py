@@ -123,10 +123,14 @@ def _summary_tables(rows: list[dict[str, Any]]) -> list[str]:
         "`service/evaluation/faithfulness.py`.",
         "",
     ]
+    return lines + _error_lines(rows)
+
+
+def _error_lines(rows: list[dict[str, Any]]) -> list[str]:
     errors = [(row["set"], message, n) for row in rows for message, n in row["error_messages"]]
-    if errors:
-        lines += ["Errors:", ""] + [f"- {s}: {m} (×{n})" for s, m, n in errors] + [""]
-    return lines
+    if not errors:
+        return []
+    return ["Errors:", ""] + [f"- {s}: {m} (×{n})" for s, m, n in errors] + [""]
 
 
 def _translation_table(rows: list[dict[str, Any]]) -> list[str]:
@@ -150,15 +154,12 @@ def _translation_table(rows: list[dict[str, Any]]) -> list[str]:
         "",
         "sacrebleu corpus BLEU and chrF (chrF scaled 0–100). English words left: the share of "
         "Chinese outputs with a Latin-script word that is neither an acronym nor a name the "
-        "source capitalises (the service's own rule, `service/chinese.py`). Scored as served: "
-        "after the finalize stage, which translates leftover English words in place; the "
-        "translate stage's own output is scored beside it.",
+        "source capitalises (the service's own rule, `service/checks/stray_words.py`). Scored "
+        "as served: after the finalize stage, which translates leftover English words in place; "
+        "the translate stage's own output is scored beside it.",
         "",
     ]
-    errors = [(row["set"], message, n) for row in rows for message, n in row["error_messages"]]
-    if errors:
-        lines += ["Errors:", ""] + [f"- {s}: {m} (×{n})" for s, m, n in errors] + [""]
-    return lines
+    return lines + _error_lines(rows)
 
 
 def _langid_tables(langid: dict[str, Any]) -> list[str]:

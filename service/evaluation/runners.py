@@ -13,12 +13,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..engine import Document, DocumentResult, Engine
+from ..checks.facts import ArticleFacts
 from ..errors import LingosumError
-from ..stages.detect import LanguageDetector
-from ..stages.finalize import FinalizeItem, Finalizer
-from ..stages.summarize import Length
-from ..stages.translate import TranslateItem, Translator
+from ..pipeline.documents import Document
+from ..pipeline.engine import DocumentResult, Engine
+from ..pipeline.stages.detect import LanguageDetector
+from ..pipeline.stages.finalize import FinalizeItem, Finalizer
+from ..pipeline.stages.summarize import Length
+from ..pipeline.stages.translate import TranslateItem, Translator
 from .datasets import LangidItem, SummaryItem, SummarySet, TranslationItem, TranslationSet
 
 Progress = Callable[[str], None]
@@ -114,7 +116,9 @@ def _translate_batch(
     raw = [output.text for output in outputs]
     served = Finalizer(translator).run(
         [
-            FinalizeItem(text, spec.target_language, item.source, spec.source_language)
+            FinalizeItem(
+                text, spec.target_language, ArticleFacts(item.source, spec.source_language)
+            )
             for item, text in zip(batch, raw, strict=True)
         ]
     )

@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..chinese import stray_english_words
-from ..languages import is_chinese
-from ..text import count_words
+from ..checks.stray_words import latin_names, stray_english_words
+from ..text.languages import is_chinese
+from ..text.sentences import count_words
 from . import faithfulness
 from .datasets import SummarySet, TranslationSet
 from .metrics import mean_rouge, rouge, translation_scores
@@ -110,8 +110,9 @@ def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutc
         "before_finalize": {"bleu": round(raw.bleu, 2), "chrf": round(raw.chrf, 2)},
     }
     if is_chinese(spec.target_language):
-        stray = [stray_english_words(o.translation, o.item.source) for o in done]
-        stray_raw = [stray_english_words(o.raw, o.item.source) for o in done]
+        names = [latin_names(o.item.source) for o in done]
+        stray = [stray_english_words(o.translation, n) for o, n in zip(done, names, strict=True)]
+        stray_raw = [stray_english_words(o.raw, n) for o, n in zip(done, names, strict=True)]
         row["untranslated_share"] = _share([bool(words) for words in stray])
         row["untranslated_share_before_finalize"] = _share([bool(words) for words in stray_raw])
         for output, words in zip(row["outputs"], stray, strict=True):

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..backends import ModelSpec
-from ..model_store import EMBEDDED_MODELS
-from ..prompts import REQUIRED
+from ..backends.model_store import EMBEDDED_MODELS
+from ..pipeline.documents import Options, WorkItem
+from ..pipeline.prompts import REQUIRED
 from ..settings import Settings
-from .items import JobOptions, WorkItem
 
 CACHE_FORMAT = 1  # bump when the stored result's shape changes
 
@@ -45,7 +45,7 @@ def model_identity(spec_text: str) -> str:
     return str(spec)
 
 
-def cache_key(fingerprint: str, item: WorkItem, options: JobOptions) -> str:
+def cache_key(fingerprint: str, item: WorkItem, options: Options) -> str:
     payload = {
         "model": fingerprint,
         "text": item.text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .items import RejectedItem, WorkItem
+from ..pipeline.documents import RejectedItem, WorkItem
 from .store import Outcome
 
 

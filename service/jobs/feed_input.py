@@ -10,8 +10,8 @@ from typing import Any
 
 from ..errors import LingosumError
 from ..feeds import FeedItem, read_feed
+from ..pipeline.documents import RejectedItem, WorkItem, work_item
 from ..settings import Settings
-from .items import RejectedItem, WorkItem, work_item
 
 
 def feed_items(

@@ -10,15 +10,15 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..engine import Document, DocumentResult, Engine
 from ..errors import LingosumError
+from ..pipeline.documents import Document, Options
+from ..pipeline.engine import DocumentResult, Engine
+from ..pipeline.stages.summarize import Length
 from ..settings import Settings
-from ..stages.summarize import Length
 from .cache_key import model_fingerprint
 from .export import item_json, jsonl, markdown
 from .feed_input import feed_items
 from .inline import summarize_inline
-from .items import JobOptions
 from .store import JobStore
 
 
@@ -31,7 +31,7 @@ def run_feed(
     out: TextIO,
 ) -> int:
     """Item errors are written as records; the run itself succeeds (0) unless it cannot start."""
-    options = JobOptions.parse(targets, length)
+    options = Options.parse(targets, length)
     path = Path(source)
     described, items = feed_items(path.read_bytes() if path.is_file() else source, settings)
     if output_format == "md" and described.get("feed_title"):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from ..engine import Document, DocumentResult
 from ..errors import LingosumError
-from .items import JobOptions, RejectedItem, WorkItem
+from ..pipeline.documents import Document, Options, RejectedItem, WorkItem
+from ..pipeline.engine import DocumentResult
 from .outcomes import plan_group
 from .store import JobStore, Outcome
 
@@ -21,7 +21,7 @@ def summarize_inline(
     store: JobStore,
     fingerprint: str,
     items: Sequence[WorkItem | RejectedItem],
-    options: JobOptions,
+    options: Options,
     group_size: int,
 ) -> Iterator[tuple[WorkItem | RejectedItem, Outcome]]:
     """Each item with its outcome, in the items' order, one group at a time.

@@ -7,10 +7,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from ..runner import EngineRunner
+from ..pipeline.documents import Options, RejectedItem, WorkItem
+from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .cache_key import model_fingerprint
-from .items import JobOptions, RejectedItem, WorkItem
 from .notifier import WebhookNotifier
 from .store import ItemRecord, JobRecord, JobStore, Webhook
 from .worker import JobWorker, ResultsObserver
@@ -55,7 +55,7 @@ class JobManager:
 
     async def submit(
         self,
-        options: JobOptions,
+        options: Options,
         items: Sequence[WorkItem | RejectedItem],
         *,
         idempotency_key: str | None,

@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Document, DocumentResult
 from ..errors import LingosumError
-from ..report import result_to_json
+from ..pipeline.documents import Document, Options, WorkItem
+from ..pipeline.engine import DocumentResult
+from ..pipeline.response import result_to_json
 from .cache_key import cache_key
-from .items import JobOptions, WorkItem, document_for
 from .store import Outcome
 
 CacheLookup = Callable[[Sequence[str]], dict[str, dict[str, Any]]]
@@ -19,13 +19,13 @@ CacheLookup = Callable[[Sequence[str]], dict[str, dict[str, Any]]]
 
 @dataclass
 class GroupPlan:
-    options: JobOptions
+    options: Options
     hits: list[Outcome] = field(default_factory=list)
     misses: list[tuple[WorkItem, str]] = field(default_factory=list)  # each with its cache key
 
     @property
     def documents(self) -> list[Document]:
-        return [document_for(item, self.options) for item, _ in self.misses]
+        return [Document.of(item, self.options) for item, _ in self.misses]
 
     def outcomes(self, results: Sequence[DocumentResult | LingosumError]) -> list[Outcome]:
         """The hits, then one outcome per miss from the engine's results (in the same order)."""
@@ -36,7 +36,7 @@ class GroupPlan:
 
 
 def plan_group(
-    items: Sequence[WorkItem], options: JobOptions, fingerprint: str, lookup: CacheLookup
+    items: Sequence[WorkItem], options: Options, fingerprint: str, lookup: CacheLookup
 ) -> GroupPlan:
     keys = [cache_key(fingerprint, item, options) for item in items]
     found = lookup(keys)
@@ -50,7 +50,7 @@ def plan_group(
 
 
 def _outcome(
-    item: WorkItem, key: str, result: DocumentResult | LingosumError, options: JobOptions
+    item: WorkItem, key: str, result: DocumentResult | LingosumError, options: Options
 ) -> Outcome:
     if isinstance(result, LingosumError):
         return Outcome(item.index, error=result)
@@ -58,7 +58,7 @@ def _outcome(
     return Outcome(item.index, _as_requested(by_code, options), cache_entry=(key, by_code))
 
 
-def _as_requested(by_code: dict[str, Any], options: JobOptions) -> dict[str, Any]:
+def _as_requested(by_code: dict[str, Any], options: Options) -> dict[str, Any]:
     """A cached result (summaries keyed by catalogue code) keyed as this job asked ("zh")."""
     summaries = by_code["summaries"]
     return {**by_code, "summaries": {k: summaries[c] for k, c in options.targets.items()}}

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import LingosumError
+from ..pipeline.documents import Options, RejectedItem, WorkItem
 from ..store.sqlite import SQLiteStore
-from .items import JobOptions, RejectedItem, WorkItem
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 ItemState = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -88,7 +88,7 @@ class JobRecord:
     status: JobStatus
     created_at: float
     updated_at: float
-    options: JobOptions
+    options: Options
     source: dict[str, Any] | None
     webhook_url: str | None
     webhook_status: WebhookStatus
@@ -123,7 +123,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Claim:
     job_id: str
-    options: JobOptions
+    options: Options
     items: list[WorkItem]
     owner: str | None = None  # the API key that submitted the job
 
@@ -151,7 +151,7 @@ class JobStore(SQLiteStore):
 
     def create_job(
         self,
-        options: JobOptions,
+        options: Options,
         items: Sequence[WorkItem | RejectedItem],
         *,
         idempotency_key: str | None = None,
@@ -519,8 +519,8 @@ def _item_record(row: sqlite3.Row) -> ItemRecord:
     )
 
 
-def _options(text: str) -> JobOptions:
-    return JobOptions.from_json(json.loads(text))
+def _options(text: str) -> Options:
+    return Options.from_json(json.loads(text))
 
 
 def _error_json(error: LingosumError) -> str:

@@ -12,9 +12,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from ..engine import DocumentResult
 from ..errors import LingosumError
-from ..runner import EngineRunner
+from ..pipeline.engine import DocumentResult
+from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .outcomes import plan_group
 from .store import Claim, JobStore, Outcome

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.backends.base import GenerationRequest
-from service.engine import Engine
+from service.pipeline.engine import Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of
 

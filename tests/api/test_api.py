@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.engine import Engine
+from service.pipeline.engine import Engine
 from service.settings import Settings
 from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, wait_ready
 from tests.fakes import FakeBackend
@@ -31,10 +31,13 @@ def test_summarize_returns_both_summaries_and_the_route(client: TestClient) -> N
     assert [step["stage"] for step in body["route"]] == [
         "detect",
         "summarize",
+        "guard",  # the draft states "4 years", which the article does not: a revision is asked
         "translate",
         "finalize",
     ]
-    translate = body["route"][2]
+    guard = body["route"][2]
+    assert (guard["source"], guard["target"], guard["model"]) == ("en", "en", "fake")
+    translate = body["route"][3]
     assert (translate["source"], translate["target"], translate["model"]) == (
         "en",
         "zh-Hans",

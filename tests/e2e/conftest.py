@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.model_store import EMBEDDED_MODELS, status
+from service.backends.model_store import EMBEDDED_MODELS, status
 from service.settings import DEFAULT_MODEL, Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -8,10 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.chinese import script_variant_counts, stray_english_words
-from service.numbers import unsupported_numbers
-from service.stages.detect import LanguageDetector
-from service.text import count_words, is_complete, split_sentences
+from service.checks.numbers import unsupported_numbers
+from service.checks.stray_words import latin_names, stray_english_words
+from service.pipeline.stages.detect import LanguageDetector
+from service.text.chinese import script_variant_counts
+from service.text.sentences import count_words, is_complete, split_sentences
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +34,7 @@ def assert_faithful_pair(body: dict, source: str, source_language: str) -> None:
     assert all(is_complete(sentence) for sentence in split_sentences(english)), english
     assert len(_HAN.findall(chinese)) >= 15, chinese
     assert script_variant_counts(chinese)[1] == 0, chinese  # no Traditional-only characters
-    assert stray_english_words(chinese, source) == [], chinese
+    assert stray_english_words(chinese, latin_names(source)) == [], chinese
     for summary in (english, chinese):
         assert unsupported_numbers(summary, source, source_language) == [], summary
     assert body["summaries"]["en"]["checks"]["unsupported_numbers"] == []
@@ -48,14 +49,18 @@ def test_english_article_gets_faithful_english_and_chinese_summaries(
     body = summarize(server, source)
 
     assert body["source_language"] == "en"
-    assert [(s["stage"], s["source"], s["target"]) for s in body["route"][1:3]] == [
+    model_steps = [s for s in body["route"] if s["stage"] in ("summarize", "translate")]
+    assert [(s["stage"], s["source"], s["target"]) for s in model_steps] == [
         ("summarize", "en", "en"),
         ("translate", "en", "zh-Hans"),
     ]
     assert_faithful_pair(body, source, "en")
     assert "Riverton" in body["summaries"]["en"]["text"]
-    for step in body["route"][1:3]:
+    for step in model_steps:
         assert 0 < step["prefill_ms"] < step["ms"], step
+    for step in body["route"]:  # the guard's and finalize's model calls, where there were any
+        if step["stage"] == "guard" or step["model"] == model_steps[0]["model"]:
+            assert step["prompt_tokens"] > 0 and step["completion_tokens"] > 0, step
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.settings import PROJECT_ROOT
+from service.settings import BUNDLED_PROMPTS
 
 from .conftest import running_server
 
@@ -20,7 +20,7 @@ INJECTED_NAME = "Transport chief Rex Tillerson opened the line."
 
 def prompts_that_begin_with(sentence: str, tmp_path: Path) -> Path:
     prompts = tmp_path / "prompts"
-    shutil.copytree(PROJECT_ROOT / "prompts", prompts)
+    shutil.copytree(BUNDLED_PROMPTS, prompts)
     summarize = prompts / "summarize.en.txt"
     summarize.write_text(
         summarize.read_text(encoding="utf-8").rstrip()

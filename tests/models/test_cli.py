@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from service.backends.model_store import EMBEDDED_MODELS
 from service.cli import main
-from service.model_store import EMBEDDED_MODELS
 from tests.news_feed import feed_ids, news_feed
 
 ARTICLE = (
@@ -43,13 +43,21 @@ def test_summarize_prints_the_api_json(
     output = json.loads(capsys.readouterr().out)
     assert output["source_language"] == "en"
     assert set(output["summaries"]) == {"en", "zh-Hant"}
-    assert [step["stage"] for step in output["route"]] == [
+    model = f"hf-causal:{causal_dir}"
+    # the guard's revision and finalize's term translations, where the tiny model needed them
+    calls = [
+        step
+        for step in output["route"]
+        if step["stage"] == "guard" or (step["stage"] == "finalize" and step["model"] == model)
+    ]
+    assert [step["stage"] for step in output["route"] if step not in calls] == [
         "detect",
         "summarize",
         "translate",
         "finalize",
     ]
-    assert output["route"][1]["model"] == f"hf-causal:{causal_dir}"
+    assert all(step["model"] == model and step["prompt_tokens"] > 0 for step in calls)
+    assert output["route"][1]["model"] == model
 
 
 def test_summarize_text_format_and_stdin(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.stages.detect import LanguageDetector
+from service.pipeline.stages.detect import LanguageDetector
 
 
 def test_fasttext_model_loads_from_the_wheel_offline(

@@ -18,11 +18,13 @@ pytest.importorskip("transformers")
 import torch
 
 from service.backends import ChatMessage, Generation, GenerationRequest, ModelSpec
-from service.engine import Document, DocumentResult, Engine
 from service.errors import ModelNotAvailable
+from service.pipeline.documents import Document
+from service.pipeline.engine import DocumentResult, Engine
+from service.pipeline.stages.detect import LanguageDetector
+from service.pipeline.stages.finalize import Finalizer
+from service.pipeline.stages.model_requests import RouteEntry
 from service.settings import Settings
-from service.stages.detect import LanguageDetector
-from service.stages.finalize import Finalizer
 
 EN_ARTICLE = (
     "The city council of Springfield approved a new budget on Monday after a long debate. "
@@ -312,19 +314,20 @@ def test_engine_runs_every_stage_on_the_transformers_backends(
     for result in results:
         assert set(result.summaries) == set(targets)
         assert all(s.language == t and isinstance(s.text, str) for t, s in result.summaries.items())
-        assert [(e.stage, e.model) for e in result.route] == [
+        assert [(e.stage, e.model) for e in planned(result)] == [
             ("detect", LanguageDetector.name),
             ("summarize", summarizer),
             ("translate", translator),
             ("finalize", Finalizer.name),
         ]
+        assert_calls_reported(result, guard=summarizer, finalize=translator)
         assert result.route[0].target == result.source_language
         assert all(e.ms >= 0 for e in result.route)
     for result in (en, fr):  # summarized into English, then translated into Chinese
-        summarize, translate = result.route[1:3]
+        summarize, translate = planned(result)[1:3]
         assert (summarize.source, summarize.target) == (result.source_language, "en")
         assert (translate.source, translate.target, translate.batch_size) == ("en", "zh-Hans", 2)
-    summarize, translate = zh.route[1:3]  # summarized in Chinese, then translated into English
+    summarize, translate = planned(zh)[1:3]  # summarized in Chinese, then translated into English
     assert (summarize.source, summarize.target) == ("zh-Hans", "zh-Hans")
     assert (translate.source, translate.target, translate.batch_size) == ("zh-Hans", "en", 1)
     assert {r.route[-1].batch_size for r in results} == {2 * len(documents)}
@@ -341,13 +344,35 @@ def test_engine_translates_first_for_a_summarizer_that_reads_only_english(
     assert isinstance(result, DocumentResult)
     assert (result.source_language, result.language_detected) == ("fr", False)
     assert set(result.summaries) == {"en", "zh-Hans"}
-    assert [(e.stage, e.model, e.source, e.target) for e in result.route] == [
+    assert [(e.stage, e.model, e.source, e.target) for e in planned(result)] == [
         ("detect", LanguageDetector.name, None, "fr"),
         ("translate", seq2seq_backend.name, "fr", "en"),
         ("summarize", seq2seq_backend.name, "en", "en"),
         ("translate", seq2seq_backend.name, "en", "zh-Hans"),
         ("finalize", Finalizer.name, None, None),
     ]
+    assert_calls_reported(result, guard=seq2seq_backend.name, finalize=seq2seq_backend.name)
+
+
+def planned(result: DocumentResult) -> list[RouteEntry]:
+    """The route without the model calls of the guard and finalize stages, which a tiny random
+    model's output may or may not call for."""
+    return [e for e in result.route if e.stage != "guard" and e.model != call_model(e)]
+
+
+def call_model(entry: RouteEntry) -> str | None:
+    """The model of a finalize entry that reports a model call; None for any other entry."""
+    return entry.model if entry.stage == "finalize" and entry.model != Finalizer.name else None
+
+
+def assert_calls_reported(result: DocumentResult, *, guard: str, finalize: str) -> None:
+    """Each guard or finalize model call in the route names its model and what it cost."""
+    calls = [e for e in result.route if e not in planned(result)]
+    for call in calls:
+        assert (call.stage, call.model) in {("guard", guard), ("finalize", finalize)}, call
+        assert call.prompt_tokens > 0 and call.ms >= 0, call
+    guarded = [e for e in calls if e.stage == "guard"]
+    assert all(e.target == planned(result)[1].target for e in guarded)
 
 
 def test_a_long_article_is_summarized_in_chunks_on_a_real_checkpoint(

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Header, Query, Response
 from ...access.errors import forbidden
 from ...errors import LingosumError
 from ...jobs.feed_input import feed_items
-from ...jobs.items import RejectedItem, WorkItem
 from ...jobs.manager import JobManager
 from ...jobs.store import Webhook, job_not_found
 from ...jobs.views import item_result_view, job_path, job_view
 from ...jobs.webhook_guard import check_webhook_url
+from ...pipeline.documents import RejectedItem, WorkItem
 from ...settings import Settings
 from ..auth import CountedDep, Meter, MeterDep
 from ..deps import JobsDep, SettingsDep

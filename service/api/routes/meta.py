@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ...languages import KNOWN_LANGUAGES, TARGET_LANGUAGES
+from ...text.languages import KNOWN_LANGUAGES, TARGET_LANGUAGES
 from ..auth import COUNTED
 from ..deps import RunnerDep
 from ..schemas import LanguageOut

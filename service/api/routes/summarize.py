@@ -4,11 +4,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from ...engine import Document, DocumentResult
 from ...errors import LingosumError
-from ...jobs.items import RejectedItem, document_for
-from ...report import result_to_json
-from ...runner import EngineRunner
+from ...pipeline.documents import Document, RejectedItem
+from ...pipeline.engine import DocumentResult
+from ...pipeline.response import SummarizeResponse
+from ...pipeline.runner import EngineRunner
 from ..auth import Meter, MeterDep
 from ..deps import RunnerDep, SettingsDep
 from ..items import article_item, request_items
@@ -17,7 +17,6 @@ from ..schemas import (
     BatchRequest,
     BatchResponse,
     SummarizeRequest,
-    SummarizeResponse,
 )
 
 router = APIRouter(prefix="/v1", tags=["summarize"])
@@ -26,14 +25,14 @@ router = APIRouter(prefix="/v1", tags=["summarize"])
 @router.post("/summarize", response_model=SummarizeResponse, responses=ERROR_RESPONSES)
 async def summarize(
     body: SummarizeRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
-) -> dict[str, Any]:
+) -> SummarizeResponse:
     """Summarize one article into English and/or Chinese; the route says what ran."""
     options = body.options()
     item = article_item(body, settings)
-    [result] = await _run(runner, meter, [document_for(item, options)])
+    [result] = await _run(runner, meter, [Document.of(item, options)])
     if isinstance(result, LingosumError):
         raise result
-    return result_to_json(result, options.targets)
+    return SummarizeResponse.of(result, options.targets)
 
 
 @router.post("/summarize/batch", response_model=BatchResponse, responses=ERROR_RESPONSES)
@@ -45,7 +44,7 @@ async def summarize_batch(
     options = body.options()
     items = request_items(body.items, settings, settings.batch_max_items)
     accepted = [item for item in items if not isinstance(item, RejectedItem)]
-    results = iter(await _run(runner, meter, [document_for(item, options) for item in accepted]))
+    results = iter(await _run(runner, meter, [Document.of(item, options) for item in accepted]))
     answers = []
     for item in items:
         outcome = item.error if isinstance(item, RejectedItem) else next(results)
@@ -55,7 +54,7 @@ async def summarize_batch(
             else {
                 "index": item.index,
                 "id": item.id,
-                "result": result_to_json(outcome, options.targets),
+                "result": SummarizeResponse.of(outcome, options.targets),
                 "error": None,
             }
         )

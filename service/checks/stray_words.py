@@ -1,0 +1,72 @@
+"""English words left in a Chinese summary: which are stray, and names the model half-wrote.
+
+Both read the article's own Latin-script names (`latin_names`, held by `ArticleFacts`): a
+capitalised word that the article writes capitalised mid-sentence, or, in a Chinese article,
+any Latin word it keeps (names, brands).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from ..text.scripts import ASCII_TOKEN, ASCII_WORD, HAN_CHAR, HAN_UNIFIED
+
+_IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product names
+_MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
+_ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
+_GLUED_FRAGMENT = re.compile(f"([{HAN_UNIFIED}]+)([a-z]{{2,}})(?![A-Za-z])")
+_VOWEL_GROUP = re.compile(r"[aeiouy]+", re.IGNORECASE)
+
+
+def latin_names(source: str) -> set[str]:
+    """The Latin-script words of `source` that a Chinese summary may keep as written."""
+    if HAN_CHAR.search(source):  # a Chinese source's own Latin words (names, brands) may stay
+        return set(ASCII_WORD.findall(source))
+    return set(_MID_SENTENCE_CAPITALISED.findall(source))
+
+
+def stray_english_words(chinese: str, names: Collection[str]) -> list[str]:
+    """Latin-script words in a Chinese text that are neither acronyms nor `names`.
+
+    `names` (see `latin_names`) tells "Trump" (allowed) from "tariffs" (to be translated).
+    Identifiers with digits, underscores or inner capitals ("CreateViewport", "iPhone",
+    "COVID-19") are kept as written.
+    """
+    stray: list[str] = []
+    for token in ASCII_TOKEN.findall(_DOTTED_ACRONYM.sub(" ", chinese)):
+        word = re.sub(r"['’]s$", "", token)
+        if not word.isascii() or _IDENTIFIER.search(word) or not ASCII_WORD.fullmatch(word):
+            continue
+        if len(word) == 1 or _ACRONYM.match(word) or word in names or word in stray:
+            continue
+        stray.append(word)
+    return stray
+
+
+def restore_name_fragments(
+    chinese: str, names: Collection[str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """Put back a name the model began in Chinese and finished in letters (阿rita for "Arita").
+
+    The Han characters just before the fragment stand for the rest of the name, one per
+    syllable, so those characters and the fragment become the name as `names` write it.
+    Returns the text and each (span, name) replaced.
+    """
+    longest_first = sorted(names, key=len, reverse=True)
+    restored: list[tuple[str, str]] = []
+
+    def restore(match: re.Match[str]) -> str:
+        han, fragment = match.group(1), match.group(2)
+        for name in longest_first:
+            if len(name) > len(fragment) and name.lower().endswith(fragment.lower()):
+                rest = name[: len(name) - len(fragment)]
+                syllables = max(1, len(_VOWEL_GROUP.findall(rest)))
+                if len(han) >= syllables:
+                    span = han[-syllables:] + fragment
+                    restored.append((span, name))
+                    return han[:-syllables] + name
+        return match.group(0)
+
+    return _GLUED_FRAGMENT.sub(restore, chinese), restored

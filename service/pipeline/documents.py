@@ -1,0 +1,96 @@
+"""The domain types that the API, jobs and CLI share: the options of a request (targets and
+length), each article as it came in (a checked `WorkItem`, or a `RejectedItem` with its own
+error), and the `Document` the engine summarizes, made of the two."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import LingosumError
+from ..settings import Settings
+from ..text.languages import source_language, target_language
+from .stages.summarize import Length
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every summary of a request is like; the API, jobs and CLI parse targets here."""
+
+    targets: dict[str, str]  # each target as the caller wrote it ("zh") -> catalogue code
+    length: Length = "medium"
+
+    @classmethod
+    def parse(cls, targets: list[str], length: Length) -> Options:
+        """Raises LingosumError (422) for an unsupported target; duplicates are folded."""
+        codes: dict[str, str] = {}
+        for target in targets:
+            code = target_language(target)
+            if code not in codes.values():
+                codes[target] = code
+        return cls(codes, length)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"targets": self.targets, "length": self.length}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Options:
+        return cls(dict(data["targets"]), data["length"])
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    index: int
+    id: str
+    text: str
+    title: str | None = None
+    source_language: str | None = None  # a catalogue code; None means detect
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class RejectedItem:
+    """An item refused on its own (empty, too large, unknown language); the others still run."""
+
+    index: int
+    id: str
+    error: LingosumError
+
+
+def work_item(
+    index: int,
+    text: str,
+    settings: Settings,
+    *,
+    id: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    link: str | None = None,
+) -> WorkItem:
+    """A checked item: not blank, within the size limit, a known source language (or none)."""
+    if not text.strip():
+        raise LingosumError("invalid_request", "text: text is empty", status=422)
+    if len(text) > settings.max_text_chars:
+        raise LingosumError(
+            "text_too_large",
+            f"The text has {len(text)} characters; the limit is {settings.max_text_chars}.",
+            status=413,
+        )
+    code = source_language(source) if source else None
+    return WorkItem(index, id if id is not None else str(index), text, title, code, link)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as the engine summarizes it."""
+
+    text: str
+    title: str | None = None
+    source_language: str | None = None  # a catalogue code; None means detect
+    targets: tuple[str, ...] = ("en", "zh-Hans")  # catalogue codes, one summary each
+    length: Length = "medium"
+
+    @classmethod
+    def of(cls, item: WorkItem, options: Options) -> Document:
+        targets = tuple(options.targets.values())
+        return cls(item.text, item.title, item.source_language, targets, options.length)

@@ -1,0 +1,296 @@
+"""The summarization engine: detect, plan, run the model steps in batches (the guard checks
+each fresh summary), finalize.
+
+It knows nothing of HTTP. Documents go in as a batch; model steps that share a stage,
+language pair and model run as one model call across documents, so batch work makes
+fewer, larger calls. Each document gets its own result or its own error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
+from ..checks.chinese_names import load_dictionary
+from ..checks.facts import ArticleFacts
+from ..errors import LingosumError
+from ..settings import Settings
+from ..text.languages import is_chinese
+from .documents import Document
+from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
+from .prompts import PromptBook
+from .stages.detect import Detection, LanguageDetector
+from .stages.finalize import Finalized, FinalizeItem, Finalizer
+from .stages.guard import GuardItem, SummaryGuard
+from .stages.model_requests import RouteEntry, StageOutput, timed
+from .stages.summarize import SummarizeItem, Summarizer
+from .stages.translate import TranslateItem, Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DocumentResult:
+    source_language: str
+    language_confidence: float
+    language_detected: bool
+    summaries: dict[str, Finalized]
+    route: list[RouteEntry] = field(default_factory=list)
+    pipeline_warnings: list[str] = field(default_factory=list)
+    chunks: int = 1  # more than one: the article was summarized map-reduce
+
+    @property
+    def warnings(self) -> list[str]:
+        finalize = [w for summary in self.summaries.values() for w in summary.warnings]
+        return self.pipeline_warnings + finalize
+
+
+@dataclass
+class _Work:
+    document: Document
+    steps: list[Step]
+    slots: dict[str, str]
+    route: list[RouteEntry]
+    warnings: list[str] = field(default_factory=list)
+    detection: Detection | None = None
+    facts: ArticleFacts | None = None  # read once the language is known
+    error: LingosumError | None = None
+    done: int = 0
+    chunks: int = 1
+
+    @property
+    def article(self) -> ArticleFacts:
+        assert self.facts is not None  # set with the detection, before any step runs
+        return self.facts
+
+
+class Engine:
+    """Built from settings; `start()` loads and warms the models, `close()` frees them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        summarizer: Backend | None = None,
+        translator: Backend | None = None,
+    ) -> None:
+        self.settings = settings
+        self.detector = LanguageDetector()
+        self._prompts = PromptBook(settings.prompts_dir)
+        self._given = (summarizer, translator)
+        self._summarizer: Summarizer | None = None
+        self._translator: Translator | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._summarizer is not None
+
+    def start(self) -> None:
+        self.detector.detect(["Loading the language profiles."])
+        load_dictionary()
+        summarizer_backend, translator_backend = self._given
+        if summarizer_backend is None:
+            summarizer_backend = load_backend(
+                ModelSpec.parse(self.settings.summarizer_model), self.settings
+            )
+        if translator_backend is None:
+            same = self.settings.translator_model == self.settings.summarizer_model
+            translator_backend = (
+                summarizer_backend
+                if same
+                else load_backend(ModelSpec.parse(self.settings.translator_model), self.settings)
+            )
+        if self.settings.warmup:
+            for backend in {id(b): b for b in (summarizer_backend, translator_backend)}.values():
+                _warm_up(backend)
+        self._translator = Translator(translator_backend, self._prompts)
+        self._summarizer = Summarizer(summarizer_backend, self._prompts, self.settings.chunk_tokens)
+
+    def close(self) -> None:
+        backends = {id(s.backend): s.backend for s in (self._summarizer, self._translator) if s}
+        for backend in backends.values():
+            backend.close()
+        self._summarizer = self._translator = None
+
+    def detect(self, texts: Sequence[str]) -> list[Detection]:
+        return self.detector.detect(texts)
+
+    def summarize(self, documents: Sequence[Document]) -> list[DocumentResult | LingosumError]:
+        summarizer, translator = self._stages()
+        works = [_Work(doc, [], {ARTICLE: doc.text}, []) for doc in documents]
+        self._detect_and_plan(works, summarizer, translator)
+        while pending := [w for w in works if w.error is None and w.done < len(w.steps)]:
+            for key, group in _group_by_next_step(pending).items():
+                self._run_step(key, group, summarizer, translator)
+        return self._finalize(works, translator)
+
+    def _stages(self) -> tuple[Summarizer, Translator]:
+        if self._summarizer is None or self._translator is None:
+            raise LingosumError(
+                "not_ready", "The models are still loading.", status=503, retry_after=5
+            )
+        return self._summarizer, self._translator
+
+    def _detect_and_plan(
+        self, works: list[_Work], summarizer: Summarizer, translator: Translator
+    ) -> None:
+        models = Models(
+            summarizer=summarizer.backend.name,
+            translator=translator.backend.name,
+            summarizer_is_multilingual=summarizer.backend.follows_instructions,
+        )
+        for work in works:
+            with timed() as elapsed:
+                try:
+                    work.detection = self._source_of(work.document)
+                except LingosumError as error:
+                    work.error = error
+                    continue
+            work.route.append(
+                RouteEntry("detect", self.detector.name, None, work.detection.language, elapsed())
+            )
+            work.facts = ArticleFacts(work.document.text, work.detection.language)
+            work.steps = plan_route(
+                work.detection.language,
+                set(work.document.targets),
+                models,
+                self.settings.zh_route,
+            )
+
+    def _source_of(self, document: Document) -> Detection:
+        if document.source_language:
+            return Detection(document.source_language, 1.0)
+        return self.detector.detect([document.text])[0]
+
+    def _run_step(
+        self, step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
+    ) -> None:
+        try:
+            done = (
+                self._summarize(step, group, summarizer)
+                if step.stage == "summarize"
+                else self._translate(step, group, translator)
+            )
+        except LingosumError as error:
+            if len(group) == 1:
+                group[0].error = error
+                return
+            for work in group:  # find which documents fail on their own
+                self._run_step(step, [work], summarizer, translator)
+            return
+        for work, (output, entries) in zip(group, done, strict=True):
+            work.chunks = max(work.chunks, output.chunks)
+            work.slots[step.writes] = output.text
+            work.route += entries
+            work.done += 1
+
+    @staticmethod
+    def _summarize(
+        step: Step, group: list[_Work], summarizer: Summarizer
+    ) -> list[tuple[StageOutput, list[RouteEntry]]]:
+        """Each document's guarded summary, with the route entries of the draft and of the
+        guard's revision, where it asked for one."""
+        items = [
+            GuardItem(
+                SummarizeItem(
+                    w.slots[step.reads],
+                    w.document.title,
+                    step.source,
+                    step.target,
+                    w.document.length,
+                ),
+                w.article,
+            )
+            for w in group
+        ]
+        with timed() as elapsed:
+            drafts = summarizer.run([item.asked for item in items])
+        timing = (elapsed(), len(group))
+        guarded = SummaryGuard(summarizer).run(items, drafts)
+        done = []
+        for work, draft, result in zip(group, drafts, guarded, strict=True):
+            work.warnings += result.warnings
+            entry = RouteEntry.of_call(
+                step.stage, step.model, (step.source, step.target), timing, [draft]
+            )
+            done.append((result.output, [entry, *result.calls]))
+        return done
+
+    @staticmethod
+    def _translate(
+        step: Step, group: list[_Work], translator: Translator
+    ) -> list[tuple[StageOutput, list[RouteEntry]]]:
+        with timed() as elapsed:
+            outputs = translator.run(
+                [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
+            )
+        timing = (elapsed(), len(group))
+        languages = (step.source, step.target)
+        return [
+            (output, [RouteEntry.of_call(step.stage, step.model, languages, timing, [output])])
+            for output in outputs
+        ]
+
+    def _finalize(
+        self, works: list[_Work], translator: Translator
+    ) -> list[DocumentResult | LingosumError]:
+        items: list[tuple[_Work, str, FinalizeItem]] = []
+        for work in (w for w in works if w.error is None):
+            for target in work.document.targets:
+                slot = summary_slot(ZH if is_chinese(target) else target)
+                items.append(
+                    (
+                        work,
+                        target,
+                        FinalizeItem(
+                            work.slots[slot], target, work.article, _translated_from(work, slot)
+                        ),
+                    )
+                )
+        with timed() as elapsed:
+            finalized = Finalizer(translator).run([item for _, _, item in items]) if items else []
+        ms = elapsed()
+        summaries: dict[int, dict[str, Finalized]] = {}
+        for (work, target, _), result in zip(items, finalized, strict=True):
+            summaries.setdefault(id(work), {})[target] = result
+        results: list[DocumentResult | LingosumError] = []
+        for work in works:
+            if work.error is not None or work.detection is None:
+                results.append(work.error or LingosumError("internal", "No result.", 500))
+                continue
+            for summary in summaries[id(work)].values():
+                work.route += summary.calls
+            work.route.append(RouteEntry("finalize", Finalizer.name, None, None, ms, len(items)))
+            results.append(
+                DocumentResult(
+                    work.detection.language,
+                    work.detection.confidence,
+                    work.document.source_language is None,
+                    summaries[id(work)],
+                    work.route,
+                    work.warnings,
+                    work.chunks,
+                )
+            )
+        return results
+
+
+def _translated_from(work: _Work, slot: str) -> str | None:
+    step = next((s for s in work.steps if s.stage == "translate" and s.writes == slot), None)
+    return work.slots[step.reads] if step else None
+
+
+def _group_by_next_step(works: list[_Work]) -> dict[Step, list[_Work]]:
+    groups: dict[Step, list[_Work]] = {}
+    for work in works:
+        groups.setdefault(work.steps[work.done], []).append(work)
+    return groups
+
+
+def _warm_up(backend: Backend) -> None:
+    started = time.perf_counter()
+    backend.generate([GenerationRequest((ChatMessage("user", "Say OK."),), "OK", "en", "en", 4)])
+    log.info("warmed up %s in %.1fs", backend.name, time.perf_counter() - started)

@@ -1,0 +1,62 @@
+"""The translate stage: whole texts, and single terms when a Chinese summary needs repair."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ...backends import Backend, GenerationRequest
+from ...checks.numbers import amounts_in_target_units
+from ..prompts import PromptBook
+from .model_requests import StageOutput, build_request, clean_output
+
+_TERM_TOKENS = 24
+
+
+@dataclass(frozen=True)
+class TranslateItem:
+    text: str
+    source: str
+    target: str
+
+
+class Translator:
+    def __init__(self, backend: Backend, prompts: PromptBook) -> None:
+        self.backend = backend
+        self._prompts = prompts
+
+    def run(self, items: Sequence[TranslateItem]) -> list[StageOutput]:
+        generations = self.backend.generate([self._request(item) for item in items])
+        return [StageOutput.of(clean_output(g.text), g) for g in generations]
+
+    def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[StageOutput]:
+        """Chinese renderings of English terms, each given with the sentence it stands in."""
+        if not self.backend.follows_instructions:
+            return self.run([TranslateItem(t, "en", "zh-Hans") for t, _ in terms])
+        requests = [
+            build_request(
+                self.backend,
+                self._prompts,
+                "translate_terms",
+                text=term,
+                source="en",
+                target="zh-Hans",
+                max_new_tokens=_TERM_TOKENS,
+                context_sentence=context,
+            )
+            for term, context in terms
+        ]
+        return [StageOutput.of(clean_output(g.text), g) for g in self.backend.generate(requests)]
+
+    def _request(self, item: TranslateItem) -> GenerationRequest:
+        text = amounts_in_target_units(item.text, item.source, item.target)
+        budget = 2 * self.backend.count_tokens(text) + 64
+        return build_request(
+            self.backend,
+            self._prompts,
+            "translate",
+            text=text,
+            source=item.source,
+            target=item.target,
+            max_new_tokens=budget,
+        )

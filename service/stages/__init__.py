@@ -1,1 +1,0 @@
-"""The pipeline's stages, each working on batches: detect, summarize, translate, finalize."""

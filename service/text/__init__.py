@@ -1,0 +1,2 @@
+"""Language and text utilities: language codes, scripts and word patterns, sentences, Chinese
+script conversion."""

@@ -1,0 +1,69 @@
+"""English words left in Chinese summaries: stray words, and names half-written in letters."""
+
+from __future__ import annotations
+
+from service.checks.stray_words import latin_names, restore_name_fragments, stray_english_words
+
+ENGLISH_SOURCE = (
+    "President Donald Trump said on Monday that new tariffs on China would start in May. "
+    "Officials in the U.S. and at NATO agreed with Trump."
+)
+ENGLISH_NAMES = latin_names(ENGLISH_SOURCE)
+
+
+def test_ordinary_english_words_are_stray() -> None:
+    assert stray_english_words("特朗普表示将对中国加征tariffs，market紧张。", ENGLISH_NAMES) == [
+        "tariffs",
+        "market",
+    ]
+
+
+def test_acronyms_and_dotted_acronyms_are_allowed() -> None:
+    assert stray_english_words("美国U.S.和NATO以及G7、CEOs达成协议。", ENGLISH_NAMES) == []
+
+
+def test_names_capitalised_mid_sentence_in_the_source_are_allowed() -> None:
+    assert stray_english_words("Donald Trump表示，Trump's团队同意。", ENGLISH_NAMES) == []
+
+
+def test_capitalised_word_only_at_sentence_start_in_source_is_stray() -> None:
+    # "President" opens the source's first sentence, so it is not known to be a name.
+    assert stray_english_words("他说President很高兴。", ENGLISH_NAMES) == ["President"]
+
+
+def test_a_name_absent_from_the_source_is_stray() -> None:
+    assert stray_english_words("Biden表示反对。", ENGLISH_NAMES) == ["Biden"]
+
+
+def test_each_stray_word_reported_once_and_single_letters_ignored() -> None:
+    assert stray_english_words("价格上涨，market紧张，market继续，a和b。", ENGLISH_NAMES) == [
+        "market",
+    ]
+
+
+def test_latin_words_of_a_chinese_source_are_allowed() -> None:
+    source = "苹果公司的iPhone销量上升，tim cook表示满意。"
+    assert stray_english_words("iPhone销量上升，tim cook表示。", latin_names(source)) == []
+    assert stray_english_words("iPhone销量上升，economy强劲。", latin_names(source)) == ["economy"]
+
+
+def test_identifiers_are_not_stray_words() -> None:
+    chinese = (
+        "调用 IDirect3D::CreateViewport() 返回 IDirect3DViewport3，iPhone和COVID-19、my_var也是。"
+    )
+    assert stray_english_words(chinese, ENGLISH_NAMES) == []
+    assert stray_english_words("调用CreateViewport的viewport。", ENGLISH_NAMES) == ["viewport"]
+
+
+def test_no_latin_no_stray() -> None:
+    assert stray_english_words("经济增长百分之五。", ENGLISH_NAMES) == []
+
+
+def test_a_name_finished_in_letters_is_written_as_the_source_writes_it() -> None:
+    source = "Japan's chief negotiator Akira Arita will travel to Washington for talks on tariffs."
+    names = latin_names(source)
+    text, restored = restore_name_fragments("谈判代表阿里亚·阿rita将前往华盛顿。", names)
+    assert text == "谈判代表阿里亚·Arita将前往华盛顿。"
+    assert restored == [("阿rita", "Arita")]
+    # an ordinary word glued to Chinese is not a name fragment
+    assert restore_name_fragments("将加征tariffs。", names) == ("将加征tariffs。", [])

@@ -1,0 +1,214 @@
+"""The job store: resume after a crash, exactly-once results, idempotency, cancel, capacity."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from service.errors import LingosumError
+from service.jobs.store import JobStore, Outcome, Webhook
+from service.pipeline.documents import Options, RejectedItem, WorkItem
+
+OPTIONS = Options({"en": "en", "zh": "zh-Hans"}, "short")
+
+
+def items(count: int) -> list[WorkItem | RejectedItem]:
+    return [WorkItem(i, f"item-{i}", f"Article number {i}.") for i in range(count)]
+
+
+def done(index: int) -> Outcome:
+    return Outcome(index, {"summaries": {"en": {"text": f"summary {index}"}}})
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> JobStore:
+    return JobStore.open(tmp_path / "data")
+
+
+def started(store: JobStore, count: int) -> str:
+    job, created = store.create_job(OPTIONS, items(count))
+    assert created
+    claim = store.next_queued_job()
+    assert claim is not None and claim.job_id == job.id
+    return job.id
+
+
+def test_opens_in_wal_mode_and_creates_its_folder(tmp_path: Path) -> None:
+    store = JobStore.open(tmp_path / "a" / "b")
+    store.close()
+    with sqlite3.connect(tmp_path / "a" / "b" / "jobs.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_job_runs_in_groups_and_finishes_done(store: JobStore) -> None:
+    job_id = started(store, 5)
+
+    first = store.claim(2, max_attempts=3)
+    assert first is not None
+    assert [item.index for item in first.items] == [0, 1]
+    assert store.job(job_id).progress.running == 2
+    assert store.complete(job_id, [done(0), done(1)]) is None
+    second = store.claim(3, max_attempts=3)
+    assert second is not None
+    assert [item.index for item in second.items] == [2, 3, 4]
+
+    assert store.complete(job_id, [done(2), done(3), done(4)]) == "done"
+    job = store.job(job_id)
+    assert job.status == "done"
+    assert (job.progress.total, job.progress.done, job.progress.queued) == (5, 5, 0)
+    assert store.claim(2, max_attempts=3) is None
+    assert [item.result for item in store.items(job_id)] == [done(i).result for i in range(5)]
+
+
+def test_a_crash_mid_group_redoes_only_the_items_in_flight(tmp_path: Path) -> None:
+    store = JobStore.open(tmp_path)
+    job_id = started(store, 4)
+    group = store.claim(2, max_attempts=3)
+    assert group is not None
+    store.complete(job_id, [done(0), done(1)])
+    assert store.claim(2, max_attempts=3) is not None  # items 2 and 3 in flight...
+    store.close()  # ...when the process dies
+
+    store = JobStore.open(tmp_path)
+    assert store.requeue_interrupted() == 2
+    again = store.claim(10, max_attempts=3)
+    assert again is not None
+    assert [item.index for item in again.items] == [2, 3]
+    assert store.complete(job_id, [done(2), done(3)]) == "done"
+
+    states = store.items(job_id)
+    assert [item.state for item in states] == ["done"] * 4
+    assert [item.attempts for item in states] == [1, 1, 2, 2]
+    assert [item.result for item in states] == [done(i).result for i in range(4)]
+
+
+def test_a_result_is_written_once_even_if_a_stale_group_reports_late(store: JobStore) -> None:
+    job_id = started(store, 1)
+    assert store.claim(1, max_attempts=3) is not None
+    store.complete(job_id, [done(0)])
+
+    late = Outcome(0, {"summaries": {"en": {"text": "a second, different summary"}}})
+    store.complete(job_id, [late])
+
+    [item] = store.items(job_id)
+    assert item.result == done(0).result
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT COUNT(*) FROM items WHERE job_id = ?", (job_id,)).fetchone() == (
+            1,
+        )
+
+
+def test_cache_entries_are_written_with_their_result(store: JobStore) -> None:
+    job_id = started(store, 2)
+    assert store.claim(2, max_attempts=3) is not None
+    store.complete(
+        job_id,
+        [
+            Outcome(0, {"r": 0}, cache_entry=("key-0", {"r": 0})),
+            Outcome(1, error=LingosumError("text_too_long", "Too long.", 413)),
+        ],
+    )
+
+    assert store.cached(["key-0", "key-1"]) == {"key-0": {"r": 0}}
+    failed = store.items(job_id)[1]
+    assert failed.state == "failed"
+    assert failed.error == {"code": "text_too_long", "message": "Too long."}
+    assert store.job(job_id).status == "done"  # one item done: the job is done, not failed
+
+
+def test_same_idempotency_key_returns_the_same_job_and_a_different_body_conflicts(
+    store: JobStore,
+) -> None:
+    first, created = store.create_job(OPTIONS, items(3), idempotency_key="k", request_hash="h1")
+    again, created_again = store.create_job(
+        OPTIONS, items(3), idempotency_key="k", request_hash="h1"
+    )
+    assert created and not created_again
+    assert again.id == first.id
+    assert store.job_for_key("k", "h1") is not None
+    assert store.job_for_key("other", "h1") is None
+
+    with pytest.raises(LingosumError) as conflict:
+        store.create_job(OPTIONS, items(2), idempotency_key="k", request_hash="h2")
+    assert (conflict.value.status, conflict.value.code) == (409, "idempotency_conflict")
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT COUNT(*) FROM jobs").fetchone() == (1,)
+        assert db.execute("SELECT COUNT(*) FROM items").fetchone() == (3,)
+
+
+def test_cancel_stops_queued_items_and_keeps_the_group_in_flight(store: JobStore) -> None:
+    job_id = started(store, 4)
+    assert store.claim(1, max_attempts=3) is not None
+
+    cancelled = store.cancel(job_id)
+    assert cancelled.status == "cancelled"
+    assert store.claim(4, max_attempts=3) is None
+    store.complete(job_id, [done(0)])
+
+    assert [item.state for item in store.items(job_id)] == ["done"] + ["cancelled"] * 3
+    assert store.job(job_id).status == "cancelled"
+    assert store.cancel(job_id).status == "cancelled"  # cancelling again is harmless
+
+
+def test_cancel_of_a_finished_or_unknown_job(store: JobStore) -> None:
+    job_id = started(store, 1)
+    assert store.claim(1, max_attempts=3) is not None
+    store.complete(job_id, [done(0)])
+    with pytest.raises(LingosumError) as finished:
+        store.cancel(job_id)
+    assert (finished.value.status, finished.value.code) == (409, "job_finished")
+    with pytest.raises(LingosumError) as unknown:
+        store.cancel("no-such-job")
+    assert (unknown.value.status, unknown.value.code) == (404, "job_not_found")
+
+
+def test_items_refused_at_submission_fail_alone_and_a_job_of_only_those_fails(
+    store: JobStore,
+) -> None:
+    bad = RejectedItem(1, "b", LingosumError("invalid_request", "text: text is empty", 422))
+    job, _ = store.create_job(OPTIONS, [WorkItem(0, "a", "Fine."), bad])
+    assert job.progress.failed == 1 and job.progress.queued == 1
+    assert store.items(job.id)[1].error == {
+        "code": "invalid_request",
+        "message": "text: text is empty",
+    }
+
+    hopeless, _ = store.create_job(OPTIONS, [bad])
+    assert hopeless.status == "failed"
+
+
+def test_items_that_keep_dying_are_abandoned(store: JobStore) -> None:
+    job_id = started(store, 1)
+    for _ in range(2):
+        assert store.claim(1, max_attempts=2) is not None
+        assert store.requeue_interrupted() == 1
+
+    claim = store.claim(1, max_attempts=2)
+    assert claim is not None and claim.items == []
+    [item] = store.items(job_id)
+    assert (item.state, item.attempts) == ("failed", 2)
+    assert item.error is not None and item.error["code"] == "item_abandoned"
+    assert store.job(job_id).status == "failed"
+
+
+def test_capacity_refuses_a_job_that_would_hold_too_many_items(store: JobStore) -> None:
+    store.create_job(OPTIONS, items(3), capacity=5)
+    with pytest.raises(LingosumError) as busy:
+        store.create_job(OPTIONS, items(3), capacity=5)
+    assert (busy.value.status, busy.value.code) == (429, "overloaded")
+    assert busy.value.retry_after
+
+
+def test_webhook_becomes_pending_when_the_job_finishes(store: JobStore) -> None:
+    job, _ = store.create_job(OPTIONS, items(1), webhook=Webhook("http://127.0.0.1:9/h", "s"))
+    assert store.jobs_with_webhook("pending") == []
+    store.next_queued_job()
+    assert store.claim(1, max_attempts=3) is not None
+    store.complete(job.id, [done(0)])
+
+    assert store.jobs_with_webhook("pending") == [job.id]
+    assert store.webhook_of(job.id) == ("http://127.0.0.1:9/h", "s")
+    store.set_webhook_status(job.id, "delivered")
+    assert store.job(job.id).webhook_status == "delivered"

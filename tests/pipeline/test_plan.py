@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from service.pipeline.plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
+
+CHAT = Models(summarizer="chat-model", translator="mt-model", summarizer_is_multilingual=True)
+MONO = Models(summarizer="en-model", translator="mt-model", summarizer_is_multilingual=False)
+BOTH = {"en", "zh-Hans"}
+
+
+def summarize(source: str, target: str, reads: str = ARTICLE, model: str = "chat-model") -> Step:
+    return Step("summarize", source, target, reads, summary_slot(target), model)
+
+
+def translate(source: str, target: str, reads: str, writes: str) -> Step:
+    return Step("translate", source, target, reads, writes, "mt-model")
+
+
+def test_summary_slot() -> None:
+    assert summary_slot("en") == "summary:en"
+    assert summary_slot(ZH) == "summary:zh-Hans"
+
+
+@pytest.mark.parametrize("zh_route", ["translate", "direct"])
+def test_english_source(zh_route: str) -> None:
+    assert plan_route("en", BOTH, CHAT, zh_route) == [  # type: ignore[arg-type]
+        summarize("en", "en"),
+        translate("en", ZH, "summary:en", "summary:zh-Hans"),
+    ]
+
+
+def test_english_source_english_only() -> None:
+    assert plan_route("en", {"en"}, CHAT, "translate") == [summarize("en", "en")]
+
+
+@pytest.mark.parametrize("source", ["fr", "ja"])
+def test_other_source_with_multilingual_summarizer(source: str) -> None:
+    assert plan_route(source, BOTH, CHAT, "translate") == [
+        summarize(source, "en"),
+        translate("en", ZH, "summary:en", "summary:zh-Hans"),
+    ]
+    # zh_route only concerns Chinese sources.
+    assert plan_route(source, BOTH, CHAT, "direct") == plan_route(source, BOTH, CHAT, "translate")
+
+
+@pytest.mark.parametrize("source", ["zh-Hans", "zh-Hant"])
+def test_chinese_source_translate_route(source: str) -> None:
+    assert plan_route(source, BOTH, CHAT, "translate") == [
+        summarize(source, ZH),
+        translate(ZH, "en", "summary:zh-Hans", "summary:en"),
+    ]
+    assert plan_route(source, {ZH}, CHAT, "translate") == [summarize(source, ZH)]
+
+
+@pytest.mark.parametrize("source", ["zh-Hans", "zh-Hant"])
+def test_chinese_source_direct_route(source: str) -> None:
+    assert plan_route(source, BOTH, CHAT, "direct") == [
+        summarize(source, "en"),
+        summarize(source, ZH),
+    ]
+    assert plan_route(source, {"en"}, CHAT, "direct") == [summarize(source, "en")]
+
+
+@pytest.mark.parametrize("source", ["fr", "ja", "zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("zh_route", ["translate", "direct"])
+def test_non_multilingual_summarizer_translates_the_article_first(
+    source: str, zh_route: str
+) -> None:
+    assert plan_route(source, BOTH, MONO, zh_route) == [  # type: ignore[arg-type]
+        translate(source, "en", ARTICLE, "article:en"),
+        summarize("en", "en", reads="article:en", model="en-model"),
+        translate("en", ZH, "summary:en", "summary:zh-Hans"),
+    ]
+
+
+def test_non_multilingual_summarizer_reads_english_directly() -> None:
+    assert plan_route("en", BOTH, MONO, "translate") == [
+        summarize("en", "en", model="en-model"),
+        translate("en", ZH, "summary:en", "summary:zh-Hans"),
+    ]
+
+
+@pytest.mark.parametrize("source", ["en", "fr", "zh-Hans", "zh-Hant", "ja"])
+@pytest.mark.parametrize("zh_route", ["translate", "direct"])
+def test_traditional_target_is_planned_as_simplified(source: str, zh_route: str) -> None:
+    for models in (CHAT, MONO):
+        hant = plan_route(source, {"en", "zh-Hant"}, models, zh_route)  # type: ignore[arg-type]
+        hans = plan_route(source, BOTH, models, zh_route)  # type: ignore[arg-type]
+        assert hant == hans
+        assert all(step.target != "zh-Hant" for step in hant)
+
+
+@pytest.mark.parametrize("source", ["en", "fr", "zh-Hans", "zh-Hant", "ja"])
+@pytest.mark.parametrize("zh_route", ["translate", "direct"])
+@pytest.mark.parametrize("models", [CHAT, MONO])
+def test_every_plan_is_executable_and_complete(source: str, zh_route: str, models: Models) -> None:
+    """Each step reads a slot that exists by then, and every wanted summary gets written."""
+    steps = plan_route(source, BOTH, models, zh_route)  # type: ignore[arg-type]
+    available = {ARTICLE}
+    for step in steps:
+        assert step.reads in available
+        assert step.model == (models.summarizer if step.stage == "summarize" else models.translator)
+        available.add(step.writes)
+    assert {"summary:en", "summary:zh-Hans"} <= available

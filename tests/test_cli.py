@@ -1,0 +1,59 @@
+"""The command line without a model: each command offers the flags of the settings it reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from service.cli import COMMAND_SETTINGS, main
+from service.settings import Settings
+
+
+def help_of(command: str, capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_serve_offers_every_setting(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_of("serve", capsys)
+    for name in Settings.model_fields:
+        assert f"--{name.replace('_', '-')}" in text, name
+
+
+@pytest.mark.parametrize("command", ["summarize", "feed", "eval"])
+def test_a_command_offers_only_the_settings_it_reads(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = help_of(command, capsys)
+    for name in Settings.model_fields:
+        flag = f"--{name.replace('_', '-')} "
+        assert (flag in text or f"--{name.replace('_', '-')}," in text) == (
+            name in COMMAND_SETTINGS[command]
+        ), (command, name)
+
+
+def test_eval_has_no_webhook_or_fetch_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_of("eval", capsys)
+    assert "--summarizer-model" in text and "--zh-route" in text
+    assert "--webhook" not in text and "--fetch" not in text and "--port" not in text
+
+
+def test_an_unknown_target_is_refused_as_the_api_refuses_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("The bridge opened on Tuesday.", encoding="utf-8")
+    assert main(["summarize", str(article), "--targets", "en,xx", "--no-warmup"]) == 1
+    assert "Unknown target 'xx'" in capsys.readouterr().err
+
+
+def test_an_empty_article_is_refused_as_the_api_refuses_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("  \n", encoding="utf-8")
+    assert main(["summarize", str(article), "--no-warmup"]) == 1
+    assert "text is empty" in capsys.readouterr().err
