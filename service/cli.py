@@ -41,8 +41,9 @@ _FETCH = (
     "fetch_max_redirects",
     "fetch_linked_articles",
 )
+_SECRETS = ("api_key", "webhook_secret")  # environment only: a flag shows in `ps` and history
 COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
-    "serve": tuple(Settings.model_fields),
+    "serve": tuple(name for name in Settings.model_fields if name not in _SECRETS),
     "summarize": (*_MODELS, "max_text_chars"),
     "feed": (*_MODELS, "max_text_chars", *_FETCH, "data_dir", "job_max_items", "job_group_size"),
     "eval": _MODELS,
