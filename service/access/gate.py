@@ -122,11 +122,16 @@ class Gate:
     def authenticate(
         self, credential: str | None, origin: str | None, same_origin: bool = False
     ) -> Caller:
-        """The caller of a request with this bearer credential and `Origin` header.
+        """The caller of a request with this bearer credential and `Origin` header."""
+        caller = self.identify(credential)
+        self.check_origin(caller, origin, same_origin)
+        return caller
+
+    def identify(self, credential: str | None) -> Caller:
+        """Whose credential this is: 401 for none where one is required, or a bad one.
 
         A credential that is given is always checked, even where keys are optional; with
-        LINGOSUM_AUTH=off none is. A key used from a foreign page must have registered its
-        origin; a token works only from the origin it was issued for.
+        LINGOSUM_AUTH=off none is.
         """
         if self._mode == "off":
             return Caller(ANONYMOUS)
@@ -135,22 +140,28 @@ class Gate:
                 raise unauthorized("An API key is required: send Authorization: Bearer <key>.")
             return Caller(ANONYMOUS)
         if credential.startswith(TOKEN_PREFIX):
-            return self._token_caller(credential, origin)
+            claims = self._signer.verify(credential, self._clock())
+            record = self._keys().by_id.get(claims.key_id)
+            if record is None:
+                raise unauthorized("The token's key was revoked.")
+            return Caller(record.name, record, claims.origin)
         record = self._keys().by_digest.get(digest(credential))
         if record is None or not matches(credential, record):
             raise unauthorized("The API key is unknown or revoked.")
-        if origin and not same_origin and _origin(origin) not in record.origins:
-            raise origin_not_allowed(f"Key {record.name!r} is not registered for {origin}.")
         return Caller(record.name, record)
 
-    def _token_caller(self, token: str, origin: str | None) -> Caller:
-        claims = self._signer.verify(token, self._clock())
-        record = self._keys().by_id.get(claims.key_id)
-        if record is None:
-            raise unauthorized("The token's key was revoked.")
-        if origin is None or _origin(origin) != claims.origin:
-            raise origin_not_allowed(f"This token works only from {claims.origin}.")
-        return Caller(record.name, record, claims.origin)
+    @staticmethod
+    def check_origin(caller: Caller, origin: str | None, same_origin: bool = False) -> None:
+        """403 unless the page calling may: a token only from the origin it was issued for,
+        a key from a foreign page only if it registered that page's origin."""
+        if caller.token_origin is not None:
+            if origin is None or _origin(origin) != caller.token_origin:
+                raise origin_not_allowed(f"This token works only from {caller.token_origin}.")
+            return
+        if caller.key is None or not origin or same_origin:
+            return
+        if _origin(origin) not in caller.key.origins:
+            raise origin_not_allowed(f"Key {caller.name!r} is not registered for {origin}.")
 
     # Quotas and usage.
 

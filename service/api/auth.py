@@ -68,8 +68,9 @@ async def authenticate(request: Request) -> Meter:
     gate: Gate = request.app.state.gate
     origin = request.headers.get("origin")
     same_origin = origin is not None and origin.split("://", 1)[-1] == request.headers.get("host")
-    caller = await asyncio.to_thread(gate.authenticate, _bearer(request), origin, same_origin)
-    request.state.caller = caller
+    caller = await asyncio.to_thread(gate.identify, _bearer(request))
+    request.state.caller = caller  # a refusal for the origin is still counted under its key
+    gate.check_origin(caller, origin, same_origin)
     if caller.limits != Limits():  # so that a request refused before its charge has headers
         request.state.quota = (await asyncio.to_thread(gate.peek, caller)).quota
     return Meter(request, caller)

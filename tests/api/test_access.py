@@ -173,6 +173,8 @@ def test_browser_token_for_a_registered_origin_only(
     [today] = keyed.get("/v1/usage", headers=bearer(token, CMS)).json()["usage"]
     assert today["key"] == "other" and today["characters"] == len(ENGLISH)  # the parent's quota
     assert today["requests"] == 2  # exchange and detect: refused requests cost nothing
+    refused = 'lingosum_requests_total{key="other",method="POST",route="/v1/detect",status="403"}'
+    assert _value(keyed.get("/metrics").text, refused) == 2  # counted under the token's key
 
     for origin, ttl, status, code in (
         (EVIL, 600, 403, "origin_not_allowed"),
