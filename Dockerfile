@@ -1,6 +1,6 @@
 # lingosum on the embedded default model (llama.cpp on the CPU).
 #   docker build -t lingosum .
-#   docker run -p 8000:8000 lingosum
+#   docker run -p 8000:8000 -e LINGOSUM_API_KEY=lsk_... lingosum   (it binds 0.0.0.0, so it needs a key)
 # The build stage compiles llama-cpp-python and bakes the default GGUF in, verified by
 # sha256; the runtime stage holds the virtualenv (the prompts are package data in it) and
 # the model, and runs as an unprivileged user.
