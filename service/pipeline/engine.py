@@ -250,9 +250,10 @@ class Engine:
                         ),
                     )
                 )
+        finalizer = Finalizer(translator)
         with timed() as elapsed:
-            finalized = Finalizer(translator).run([item for _, _, item in items]) if items else []
-        ms = elapsed()
+            finalized = finalizer.run([item for _, _, item in items]) if items else []
+        ms = elapsed() - finalizer.model_ms
         summaries: dict[int, dict[str, Finalized]] = {}
         for (work, target, _), result in zip(items, finalized, strict=True):
             summaries.setdefault(id(work), {})[target] = result

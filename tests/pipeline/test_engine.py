@@ -9,6 +9,7 @@ from service.checks.numbers import amounts_in_target_units, source_numbers
 from service.errors import LingosumError
 from service.pipeline.documents import Document
 from service.pipeline.engine import DocumentResult, Engine
+from service.pipeline.stages import model_requests
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of, write_prompts
 
@@ -327,6 +328,27 @@ def test_finalize_runs_on_engine_output(prompts_dir: Path, summarizer: FakeBacke
     assert terms.prompt_tokens == translator.count_tokens(terms_request.text) > 0
     assert (terms.completion_tokens, terms.batch_size) == (1, 1)
     assert (checks.stage, checks.model) == ("finalize", "opencc+checks")
+
+
+def test_the_checks_entry_of_finalize_leaves_out_its_model_call(
+    prompts_dir: Path, summarizer: FakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(model_requests.time, "perf_counter", lambda: clock[0])
+
+    def reply(request: GenerationRequest) -> str:
+        if task_of(request) == "translate_terms":
+            clock[0] += 2.0  # the model call takes 2 s; nothing else takes any time
+        return (
+            "周日，大雨淹没了Riverton的40所homes。"
+            if request.text == SUMMARIES[EN2, "en"]
+            else TRANSLATIONS[request.text]
+        )
+
+    engine = make_engine(prompts_dir, summarizer, FakeBackend(reply))
+    [*_, terms, checks] = ok(engine.summarize([Document(EN2)])[0]).route
+    assert (terms.model, terms.ms) == ("fake", 2000.0)
+    assert (checks.model, checks.ms) == ("opencc+checks", 0.0)  # not counted twice
 
 
 def test_each_article_is_read_once_for_all_its_checks(

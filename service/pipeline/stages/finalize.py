@@ -62,6 +62,7 @@ class Finalizer:
 
     def __init__(self, translator: Translator) -> None:
         self._translator = translator
+        self.model_ms = 0.0  # time spent in model calls, which the route reports on their own
 
     def run(self, items: Sequence[FinalizeItem]) -> list[Finalized]:
         results = [self._normalize(item) for item in items]
@@ -126,6 +127,7 @@ class Finalizer:
                     f"Translated the leftover word {word!r} as {rendering.text!r}."
                 )
         timing = (elapsed(), len(spent))
+        self.model_ms += timing[0]
         model = self._translator.backend.name
         for index, outputs in spent.items():
             results[index].calls.append(
