@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import error_response
 
 
 class _TooLarge(Exception):
@@ -25,7 +25,7 @@ class BodySizeLimit:
         max_bytes = self.larger.get(scope["path"].rstrip("/"), self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-            await self._refuse(send, max_bytes)
+            await _refuse(max_bytes)(scope, receive, send)
             return
         seen = 0
         started = False
@@ -47,25 +47,8 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send, max_bytes)
+                await _refuse(max_bytes)(scope, receive, send)
 
-    async def _refuse(self, send: Send, max_bytes: int) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "body_too_large",
-                    "message": f"The request body exceeds {max_bytes} bytes.",
-                }
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+def _refuse(max_bytes: int) -> ASGIApp:
+    return error_response(413, "body_too_large", f"The request body exceeds {max_bytes} bytes.")

@@ -7,13 +7,13 @@ check is made per request. A preflight from another origin gets 403 and no CORS 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..access.keys import normalize_origin
 from ..errors import LingosumError
+from .errors import error_response
 
 ALLOW_METHODS = "GET, POST, DELETE"
 ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key"
@@ -41,7 +41,11 @@ class DynamicCORS:
             scope, b"access-control-request-method"
         )
         if preflight:
-            await (_preflight(send, origin) if allowed else _refuse(send, origin))
+            if allowed:
+                await _preflight(send, origin)
+                return
+            message = f"{origin} is not registered on any key of this server."
+            await error_response(403, "origin_not_allowed", message)(scope, receive, send)
             return
         if not allowed:
             await self.app(scope, receive, send)
@@ -76,20 +80,6 @@ async def _preflight(send: Send, origin: str) -> None:
     ]
     await send({"type": "http.response.start", "status": 204, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
-
-
-async def _refuse(send: Send, origin: str) -> None:
-    body = json.dumps(
-        {
-            "error": {
-                "code": "origin_not_allowed",
-                "message": f"{origin} is not registered on any key of this server.",
-            }
-        }
-    ).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 403, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
