@@ -43,12 +43,14 @@ def work_of(results: Sequence[DocumentResult | LingosumError]) -> Work:
     for result in results:
         if isinstance(result, LingosumError):
             continue
+        seconds: dict[str, float] = {}  # a stage's model calls and its own work, together
         for step in result.route:
-            work.stages.append((step.stage, step.ms / 1000))
+            seconds[step.stage] = seconds.get(step.stage, 0.0) + step.ms / 1000
             if step.prompt_tokens or step.completion_tokens:
                 work.model_seconds += step.ms / 1000 / max(1, step.batch_size)
                 work.prompt_tokens += step.prompt_tokens
                 work.completion_tokens += step.completion_tokens
+        work.stages += seconds.items()
     return work
 
 
