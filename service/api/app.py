@@ -84,6 +84,5 @@ def _gauges(runner: EngineRunner, jobs: JobManager) -> Gauges:
     return Gauges(
         busy_seconds=lambda: runner.busy_seconds,
         waiting_requests=lambda: runner.pending,
-        job_items=lambda: jobs.store.item_states()[0],
-        cache_hits=lambda: jobs.store.item_states()[1],
+        job_items=jobs.store.item_states,
     )

@@ -60,8 +60,7 @@ class Gauges:
 
     busy_seconds: Callable[[], float] = lambda: 0.0
     waiting_requests: Callable[[], int] = lambda: 0
-    job_items: Callable[[], dict[str, int]] = dict
-    cache_hits: Callable[[], int] = lambda: 0
+    job_items: Callable[[], tuple[dict[str, int], int]] = lambda: ({}, 0)  # by state; cached
 
 
 class _Live(Collector):
@@ -76,12 +75,13 @@ class _Live(Collector):
         yield GaugeMetricFamily(
             "lingosum_queue_depth", "Requests waiting for or on the models.", g.waiting_requests()
         )
+        by_state, cached = g.job_items()
         items = GaugeMetricFamily("lingosum_job_items", "Job items by state.", labels=["state"])
-        for state, count in sorted(g.job_items().items()):
+        for state, count in sorted(by_state.items()):
             items.add_metric([state], count)
         yield items
         yield CounterMetricFamily(
-            "lingosum_cache_hits", "Job items answered from the result cache.", g.cache_hits()
+            "lingosum_cache_hits", "Job items answered from the result cache.", cached
         )
 
 
