@@ -19,7 +19,9 @@ TASK_MODELS: dict[str, TaskModel] = {
     for model in (
         TaskModel("lingosum-summary-en", "en", "An English summary of an article in any language."),
         TaskModel(
-            "lingosum-summary-zh", "zh", "A Simplified Chinese summary of an article in any language."
+            "lingosum-summary-zh",
+            "zh",
+            "A Simplified Chinese summary of an article in any language.",
         ),
         TaskModel(
             "lingosum-summary-zh-hant",

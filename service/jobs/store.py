@@ -450,13 +450,17 @@ class JobStore(SQLiteStore):
         """A newer revision supersedes the story's older queued items; an item older than a
         revision already queued, running or finished is superseded itself."""
         story, revision = item.external_id, item.revision
-        if revision is not None and db.execute(
-            "SELECT 1 FROM items i JOIN jobs j ON j.id = i.job_id"
-            " WHERE COALESCE(j.owner, '') = ? AND i.external_id = ? AND i.revision > ?"
-            " AND i.state IN ('queued', 'running', 'done')"
-            " UNION SELECT 1 FROM documents WHERE owner = ? AND external_id = ? AND revision > ?",
-            (owner, story, revision, owner, story, revision),
-        ).fetchone():
+        if (
+            revision is not None
+            and db.execute(
+                "SELECT 1 FROM items i JOIN jobs j ON j.id = i.job_id"
+                " WHERE COALESCE(j.owner, '') = ? AND i.external_id = ? AND i.revision > ?"
+                " AND i.state IN ('queued', 'running', 'done')"
+                " UNION SELECT 1 FROM documents"
+                " WHERE owner = ? AND external_id = ? AND revision > ?",
+                (owner, story, revision, owner, story, revision),
+            ).fetchone()
+        ):
             db.execute(
                 "UPDATE items SET state = 'superseded' WHERE job_id = ? AND idx = ?",
                 (job_id, item.index),
@@ -481,9 +485,7 @@ class JobStore(SQLiteStore):
             (external_id, owner, revision, revision),
         )
 
-    def _record_item_document(
-        self, db: sqlite3.Connection, job_id: str, outcome: Outcome
-    ) -> None:
+    def _record_item_document(self, db: sqlite3.Connection, job_id: str, outcome: Outcome) -> None:
         item = db.execute(
             "SELECT i.external_id, i.revision, j.owner, j.options FROM items i"
             " JOIN jobs j ON j.id = i.job_id WHERE i.job_id = ? AND i.idx = ?",

@@ -4,7 +4,6 @@ requests served between job groups, and resuming after a restart."""
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,10 +12,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from service.backends.base import GenerationRequest
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from service.backends.base import GenerationRequest
 from service.settings import Settings
 from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, scripted, wait_ready
 from tests.fakes import FakeBackend, task_of

@@ -7,7 +7,6 @@ from fastapi import APIRouter
 from ...errors import LingosumError
 from ...jobs.manager import JobManager
 from ...pipeline.documents import Document, Options, RejectedItem, WorkItem
-from ...pipeline.engine import DocumentResult
 from ...pipeline.response import SummarizeResponse
 from ...pipeline.runner import EngineRunner
 from ..auth import Meter, MeterDep
@@ -19,6 +18,7 @@ from ..schemas import (
     BatchResponse,
     SummarizeRequest,
 )
+from ..work import run_metered
 
 router = APIRouter(prefix="/v1", tags=["summarize"])
 
@@ -39,7 +39,7 @@ async def summarize(
     item = article_item(body, settings)
     if item.external_id is not None:
         return await _story(item, options, runner, jobs, meter)
-    [result] = await _run(runner, meter, [Document.of(item, options)])
+    [result] = await run_metered(runner, meter, [Document.of(item, options)])
     if isinstance(result, LingosumError):
         raise result
     return SummarizeResponse.of(result, options.targets)
@@ -53,7 +53,7 @@ async def _story(
         await meter.charge()  # an unchanged text: no model work, no characters charged
         [outcome] = plan.hits
     else:
-        [outcome] = plan.outcomes(await _run(runner, meter, plan.documents))
+        [outcome] = plan.outcomes(await run_metered(runner, meter, plan.documents))
     if outcome.error is not None:
         raise outcome.error
     await jobs.keep_story(meter.caller.owner, item, options, outcome)
@@ -70,7 +70,9 @@ async def summarize_batch(
     options = body.options()
     items = request_items(body.items, settings, settings.batch_max_items)
     accepted = [item for item in items if not isinstance(item, RejectedItem)]
-    results = iter(await _run(runner, meter, [Document.of(item, options) for item in accepted]))
+    results = iter(
+        await run_metered(runner, meter, [Document.of(item, options) for item in accepted])
+    )
     answers = []
     for item in items:
         outcome = item.error if isinstance(item, RejectedItem) else next(results)
@@ -85,22 +87,6 @@ async def summarize_batch(
             }
         )
     return {"items": answers}
-
-
-async def _run(
-    runner: EngineRunner, meter: Meter, documents: list[Document]
-) -> list[DocumentResult | LingosumError]:
-    """Charge the accepted text, run it, and record the work; a refused run is refunded."""
-    await meter.charge(sum(len(document.text) for document in documents))
-    if not documents:
-        return []
-    try:
-        results = await runner.summarize(documents)
-    except LingosumError:
-        await meter.refund()
-        raise
-    await meter.record(results)
-    return results
 
 
 def _error(error: LingosumError) -> dict[str, str]:
