@@ -130,6 +130,7 @@ class JobManager:
             options,
             outcome.result,
         )
+        await self.notifier.kick()  # a job whose last queued items it superseded has finished
 
     async def document(self, owner: str | None, external_id: str) -> DocumentRecord | None:
         return await asyncio.to_thread(self.store.document, owner, external_id)

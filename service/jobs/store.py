@@ -445,8 +445,7 @@ class JobStore(SQLiteStore):
             self._put_document(db, owner, external_id, revision, options, result, None)
             self._supersede_queued(db, owner, external_id, revision)
 
-    @staticmethod
-    def _supersede(db: sqlite3.Connection, owner: str, job_id: str, item: WorkItem) -> None:
+    def _supersede(self, db: sqlite3.Connection, owner: str, job_id: str, item: WorkItem) -> None:
         """A newer revision supersedes the story's older queued items; an item older than a
         revision already queued, running or finished is superseded itself."""
         story, revision = item.external_id, item.revision
@@ -466,24 +465,30 @@ class JobStore(SQLiteStore):
                 (job_id, item.index),
             )
             return
-        db.execute(
-            "UPDATE items SET state = 'superseded' WHERE state = 'queued' AND external_id = ?"
-            " AND NOT (job_id = ? AND idx >= ?)"
-            " AND job_id IN (SELECT id FROM jobs WHERE COALESCE(owner, '') = ?)"
-            " AND (? IS NULL OR revision IS NULL OR revision < ?)",
-            (story, job_id, item.index, owner, revision, revision),
-        )
+        self._supersede_queued(db, owner, story, revision, before=(job_id, item.index))
 
-    @staticmethod
     def _supersede_queued(
-        db: sqlite3.Connection, owner: str, external_id: str, revision: int | None
+        self,
+        db: sqlite3.Connection,
+        owner: str,
+        external_id: str | None,
+        revision: int | None,
+        before: tuple[str, int] = ("", 0),
     ) -> None:
-        db.execute(
-            "UPDATE items SET state = 'superseded' WHERE state = 'queued' AND external_id = ?"
+        """Queued items of the story older than `revision` (all of them if it is None) become
+        superseded, except `before`'s job's items from its index on; their jobs may finish."""
+        older = (
+            "state = 'queued' AND external_id = ? AND NOT (job_id = ? AND idx >= ?)"
             " AND job_id IN (SELECT id FROM jobs WHERE COALESCE(owner, '') = ?)"
-            " AND (? IS NULL OR revision IS NULL OR revision < ?)",
-            (external_id, owner, revision, revision),
+            " AND (? IS NULL OR revision IS NULL OR revision < ?)"
         )
+        params = (external_id, *before, owner, revision, revision)
+        jobs = [
+            row[0] for row in db.execute(f"SELECT DISTINCT job_id FROM items WHERE {older}", params)
+        ]
+        db.execute(f"UPDATE items SET state = 'superseded' WHERE {older}", params)
+        for job in jobs:
+            self._finish_if_complete(db, job)
 
     def _record_item_document(self, db: sqlite3.Connection, job_id: str, outcome: Outcome) -> None:
         item = db.execute(
