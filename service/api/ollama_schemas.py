@@ -34,7 +34,7 @@ class Options(_Open):
     num_predict: int | None = None  # a cap on tokens; other model options are ignored
 
 
-class _Request(_Open):
+class OllamaRequest(_Open):
     model: str
     stream: bool = True  # Ollama streams unless told not to
     format: str | dict[str, Any] | None = None  # "json" or a JSON schema: a JSON answer
@@ -50,11 +50,11 @@ class _Request(_Open):
         return bool(self.format)
 
 
-class ChatRequest(_Request):
+class ChatRequest(OllamaRequest):
     messages: list[MessageIn] = Field(default_factory=list)
 
 
-class GenerateRequest(_Request):
+class GenerateRequest(OllamaRequest):
     prompt: str = ""
     system: str | None = None
 

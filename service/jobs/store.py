@@ -415,10 +415,11 @@ class JobStore(SQLiteStore):
     def document(self, owner: str | None, external_id: str) -> DocumentRecord | None:
         """The owner's latest summaries of the story; owner None: any owner's latest."""
         with self._transaction() as db:
+            mine = "" if owner is None else " AND owner = ?"
             row = db.execute(
-                "SELECT * FROM documents WHERE external_id = ? AND (? IS NULL OR owner = ?)"
+                f"SELECT * FROM documents WHERE external_id = ?{mine}"
                 " ORDER BY made_at DESC LIMIT 1",
-                (external_id, owner, owner),
+                (external_id,) if owner is None else (external_id, owner),
             ).fetchone()
         if row is None:
             return None
@@ -480,9 +481,11 @@ class JobStore(SQLiteStore):
         older = (
             "state = 'queued' AND external_id = ? AND NOT (job_id = ? AND idx >= ?)"
             " AND job_id IN (SELECT id FROM jobs WHERE COALESCE(owner, '') = ?)"
-            " AND (? IS NULL OR revision IS NULL OR revision < ?)"
         )
-        params = (external_id, *before, owner, revision, revision)
+        params: tuple[Any, ...] = (external_id, *before, owner)
+        if revision is not None:
+            older += " AND (revision IS NULL OR revision < ?)"
+            params += (revision,)
         jobs = [
             row[0] for row in db.execute(f"SELECT DISTINCT job_id FROM items WHERE {older}", params)
         ]

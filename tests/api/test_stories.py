@@ -13,8 +13,15 @@ from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
 from service.settings import Settings
-from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, create_key
-from tests.api.test_jobs import Receiver, finished, wait_for, wait_ready
+from tests.api.support import (
+    ENGLISH,
+    BlockingBackend,
+    app_with,
+    assert_error,
+    create_key,
+    wait_ready,
+)
+from tests.api.test_jobs import Receiver, finished, wait_for
 
 SECRET = "whsec_" + base64.b64encode(b"a CMS's webhook secret, 32 bytes").decode()
 SAVES = [ENGLISH.replace("Tuesday", day) for day in ("Friday", "Saturday", "Sunday")]

@@ -19,7 +19,7 @@ from ...settings import Settings
 from ..auth import COUNTED, Meter, MeterDep
 from ..compat import SummaryReply, started
 from ..deps import RunnerDep, SettingsDep
-from ..ollama_schemas import API_VERSION, Answer, ChatRequest, GenerateRequest, _Request, tags
+from ..ollama_schemas import API_VERSION, Answer, ChatRequest, GenerateRequest, OllamaRequest, tags
 
 router = APIRouter(prefix="/api", tags=["ollama-compatible"])
 
@@ -55,7 +55,7 @@ async def generate(
 
 
 async def _answer(
-    body: _Request,
+    body: OllamaRequest,
     turns: Sequence[Turn],
     answer: Answer,
     runner: EngineRunner,
