@@ -26,7 +26,10 @@ def _default_model_dir() -> Path:
 class Settings(BaseSettings):
     """Every knob of the service. Each field `x_y` is `LINGOSUM_X_Y` and `--x-y` on the CLI."""
 
-    model_config = SettingsConfigDict(env_prefix="LINGOSUM_", frozen=True, extra="forbid")
+    # hide_input_in_errors: a refused secret (API key, webhook secret) is never echoed.
+    model_config = SettingsConfigDict(
+        env_prefix="LINGOSUM_", frozen=True, extra="forbid", hide_input_in_errors=True
+    )
 
     host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(8000, description="Port the HTTP server listens on.")
@@ -126,7 +129,7 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(
         3, ge=1, description="Times a job item is started (restarts included) before it fails."
     )
-    webhook_secret: Annotated[str | None, AfterValidator(check_secret)] = Field(
+    webhook_secret: Annotated[SecretStr | None, AfterValidator(check_secret)] = Field(
         None,
         description="Standard Webhooks secret (whsec_...) that signs job webhooks, unless a "
         "job brings its own.",

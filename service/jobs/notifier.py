@@ -73,7 +73,8 @@ class WebhookNotifier:
         if target is None:
             return False
         url, own_secret = target
-        secret = own_secret or self._settings.webhook_secret
+        server_secret = self._settings.webhook_secret
+        secret = own_secret or (server_secret.get_secret_value() if server_secret else None)
         try:
             key = secret_key(secret or "")
         except ValueError:

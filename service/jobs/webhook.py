@@ -19,8 +19,10 @@ import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import httpx
+from pydantic import SecretStr
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +52,14 @@ def secret_key(secret: str) -> bytes:
     return key
 
 
-def check_secret(secret: str | None) -> str | None:
-    """A validator for settings and request fields: the secret itself, once it is valid."""
+Secret = TypeVar("Secret", str, SecretStr, None)
+
+
+def check_secret(secret: Secret) -> Secret:
+    """A validator for settings and request fields: the secret itself, once it is valid.
+    The error never repeats the secret."""
     if secret is not None:
-        secret_key(secret)
+        secret_key(secret.get_secret_value() if isinstance(secret, SecretStr) else secret)
     return secret
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from service.backends.base import GenerationRequest
@@ -325,7 +326,7 @@ def test_webhook_is_signed_and_retried(client: TestClient, receiver: Receiver) -
 def test_server_secret_signs_webhooks_of_jobs_without_their_own(
     settings: Settings, backend: FakeBackend, receiver: Receiver
 ) -> None:
-    signed = settings.model_copy(update={"webhook_secret": SERVER_SECRET})
+    signed = settings.model_copy(update={"webhook_secret": SecretStr(SERVER_SECRET)})
     with app_with(signed, backend) as client:
         wait_ready(client)
         client.post(
@@ -347,8 +348,9 @@ def test_a_webhook_secret_must_be_a_whsec_secret(client: TestClient, settings: S
     )
     assert_error(response, 422, "invalid_request")
     assert "whsec_" in response.json()["error"]["message"]
-    with pytest.raises(ValueError, match="whsec_"):
+    with pytest.raises(ValueError, match="whsec_") as refused:
         Settings(**{**settings.model_dump(), "webhook_secret": "a plain password"})
+    assert "a plain password" not in str(refused.value)  # the error never shows the secret
 
 
 class SlowBackend(FakeBackend):
