@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_path
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .jobs.webhook import check_secret
 
 # The prompt templates ship inside the package (package data); LINGOSUM_PROMPTS_DIR overrides them.
 BUNDLED_PROMPTS = Path(__file__).resolve().parent / "pipeline" / "prompts"
@@ -24,7 +26,10 @@ def _default_model_dir() -> Path:
 class Settings(BaseSettings):
     """Every knob of the service. Each field `x_y` is `LINGOSUM_X_Y` and `--x-y` on the CLI."""
 
-    model_config = SettingsConfigDict(env_prefix="LINGOSUM_", frozen=True, extra="forbid")
+    # hide_input_in_errors: a refused secret (API key, webhook secret) is never echoed.
+    model_config = SettingsConfigDict(
+        env_prefix="LINGOSUM_", frozen=True, extra="forbid", hide_input_in_errors=True
+    )
 
     host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(8000, description="Port the HTTP server listens on.")
@@ -124,10 +129,10 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(
         3, ge=1, description="Times a job item is started (restarts included) before it fails."
     )
-    webhook_secret: str | None = Field(
+    webhook_secret: Annotated[SecretStr | None, AfterValidator(check_secret)] = Field(
         None,
-        description="Shared secret that signs job webhooks (HMAC-SHA256), unless a job "
-        "brings its own.",
+        description="Standard Webhooks secret (whsec_...) that signs job webhooks, unless a "
+        "job brings its own.",
     )
     webhook_attempts: int = Field(5, ge=1, description="Deliveries tried per webhook.")
     webhook_backoff_s: float = Field(

@@ -46,6 +46,11 @@ class Caller:
     def limits(self) -> Limits:
         return self.key.limits if self.key is not None else Limits()
 
+    @property
+    def owner(self) -> str:
+        """Whose stories a request's documents are: the key's name, or "" without a key."""
+        return self.name if self.key is not None else ""
+
 
 @dataclass(frozen=True)
 class _KeyRing:

@@ -21,7 +21,18 @@ from .body_limit import BodySizeLimit
 from .cors import DynamicCORS, gate_origins
 from .errors import install_error_handlers
 from .metrics import Gauges, Metrics, RequestMetrics
-from .routes import detect, jobs, meta, metrics, summarize, tokens, usage
+from .routes import (
+    detect,
+    documents,
+    jobs,
+    meta,
+    metrics,
+    ollama_compat,
+    openai_compat,
+    summarize,
+    tokens,
+    usage,
+)
 
 _JSON_ENVELOPE_BYTES = 64 * 1024
 _MAX_BYTES_PER_CHAR = 6  # a \uXXXX escape in JSON
@@ -66,7 +77,8 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = registry
     install_error_handlers(app)
-    for module in (summarize, jobs, detect, tokens, usage, meta, metrics):
+    routers = (summarize, jobs, documents, detect, tokens, usage, meta, metrics)
+    for module in (*routers, openai_compat, ollama_compat):
         app.include_router(module.router)
     many = settings.request_max_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES
     app.add_middleware(

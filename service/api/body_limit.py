@@ -25,7 +25,7 @@ class BodySizeLimit:
         max_bytes = self.larger.get(scope["path"].rstrip("/"), self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-            await _refuse(max_bytes)(scope, receive, send)
+            await _refuse(max_bytes, scope["path"])(scope, receive, send)
             return
         seen = 0
         started = False
@@ -47,8 +47,9 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _refuse(max_bytes)(scope, receive, send)
+                await _refuse(max_bytes, scope["path"])(scope, receive, send)
 
 
-def _refuse(max_bytes: int) -> ASGIApp:
-    return error_response(413, "body_too_large", f"The request body exceeds {max_bytes} bytes.")
+def _refuse(max_bytes: int, path: str) -> ASGIApp:
+    message = f"The request body exceeds {max_bytes} bytes."
+    return error_response(413, "body_too_large", message, path=path)

@@ -45,7 +45,8 @@ class DynamicCORS:
                 await _preflight(send, origin)
                 return
             message = f"{origin} is not registered on any key of this server."
-            await error_response(403, "origin_not_allowed", message)(scope, receive, send)
+            refusal = error_response(403, "origin_not_allowed", message, path=scope["path"])
+            await refusal(scope, receive, send)
             return
         if not allowed:
             await self.app(scope, receive, send)

@@ -14,14 +14,22 @@ from ..errors import LingosumError
 from ..pipeline.documents import RejectedItem, WorkItem, work_item
 from ..settings import Settings
 from .errors import describe_problem
-from .schemas import ArticleFields, ItemIn
+from .schemas import ItemIn, SummarizeRequest
 
 _ITEM = TypeAdapter(ItemIn)
 
 
-def article_item(body: ArticleFields, settings: Settings) -> WorkItem:
+def article_item(body: SummarizeRequest, settings: Settings) -> WorkItem:
     """The one article of POST /v1/summarize; its errors are the request's."""
-    return work_item(0, body.text, settings, title=body.title, source=body.source_language)
+    return work_item(
+        0,
+        body.text,
+        settings,
+        title=body.title,
+        source=body.source_language,
+        external_id=body.external_id,
+        revision=body.revision,
+    )
 
 
 def request_items(
@@ -64,6 +72,8 @@ def _item(index: int, entry: Any, settings: Settings) -> WorkItem | RejectedItem
             id=item.id,
             title=item.title,
             source=item.source_language,
+            external_id=item.external_id,
+            revision=item.revision,
         )
     except ValidationError as error:
         problems = (describe_problem(dict(p)) for p in error.errors())

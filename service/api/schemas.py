@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
+from ..jobs.webhook import check_secret
 from ..pipeline.documents import Options
 from ..pipeline.response import SummarizeResponse
 
@@ -43,7 +52,27 @@ class ArticleFields(BaseModel):
     )
 
 
-class SummarizeRequest(SummaryOptions, ArticleFields):
+class StoryFields(BaseModel):
+    external_id: StrictStr | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="Your CMS's id of the story; its latest summaries are kept under it.",
+    )
+    revision: StrictInt | None = Field(
+        None,
+        ge=0,
+        description="The story's revision: a newer one supersedes older ones still queued.",
+    )
+
+    @model_validator(mode="after")
+    def _revision_of_a_story(self) -> StoryFields:
+        if self.revision is not None and self.external_id is None:
+            raise ValueError("revision needs the external_id of the story it revises")
+        return self
+
+
+class SummarizeRequest(SummaryOptions, ArticleFields, StoryFields):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"text": "Japanese Prime Minister ...", "targets": ["en", "zh"]}]
@@ -51,7 +80,7 @@ class SummarizeRequest(SummaryOptions, ArticleFields):
     )
 
 
-class ItemIn(ArticleFields):
+class ItemIn(ArticleFields, StoryFields):
     id: StrictStr | None = Field(None, description="Your id for the item; its index if absent.")
 
 
@@ -76,8 +105,10 @@ class JobRequest(SummaryOptions):
     webhook_url: StrictStr | None = Field(
         None, pattern=r"^https?://", description="POSTed a signed JSON body when the job ends."
     )
-    webhook_secret: StrictStr | None = Field(
-        None, min_length=1, description="Signs this job's webhook instead of the server's secret."
+    webhook_secret: Annotated[StrictStr | None, AfterValidator(check_secret)] = Field(
+        None,
+        description="A Standard Webhooks secret (whsec_...) that signs this job's webhook "
+        "instead of the server's.",
     )
 
     @model_validator(mode="after")
@@ -121,6 +152,7 @@ class ProgressOut(BaseModel):
     queued: int
     running: int
     cancelled: int
+    superseded: int
 
 
 class WebhookOut(BaseModel):
@@ -128,12 +160,17 @@ class WebhookOut(BaseModel):
     status: Literal["none", "pending", "delivered", "failed"]
 
 
+ItemStateOut = Literal["queued", "running", "done", "failed", "cancelled", "superseded"]
+
+
 class JobItemStateOut(BaseModel):
     index: int
     id: str
-    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    state: ItemStateOut
     cached: bool
     attempts: int
+    external_id: str | None
+    revision: int | None
 
 
 class JobOut(BaseModel):
@@ -153,8 +190,10 @@ class JobOut(BaseModel):
 class JobResultOut(BatchItemOut):
     title: str | None
     link: str | None
-    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    state: ItemStateOut
     cached: bool
+    external_id: str | None
+    revision: int | None
 
 
 class JobResultsPage(BaseModel):
@@ -165,6 +204,16 @@ class JobResultsPage(BaseModel):
     total: int
     items: list[JobResultOut]
     next: str | None = Field(description="The next page, or null on the last one.")
+
+
+class DocumentOut(BaseModel):
+    external_id: str
+    revision: int | None
+    made_at: str = Field(description="When these summaries were made.")
+    job: str | None = Field(description="The job that made them; null for a single request.")
+    targets: list[str]
+    length: str
+    result: SummarizeResponse
 
 
 class LanguageOut(BaseModel):

@@ -12,7 +12,8 @@ from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .cache_key import model_fingerprint
 from .notifier import WebhookNotifier
-from .store import ItemRecord, JobRecord, JobStore, Webhook
+from .outcomes import GroupPlan, plan_group
+from .store import DocumentRecord, ItemRecord, JobRecord, JobStore, Outcome, Webhook
 from .worker import JobWorker, ResultsObserver
 
 log = logging.getLogger(__name__)
@@ -104,3 +105,32 @@ class JobManager:
         job = await asyncio.to_thread(self.store.cancel, job_id)
         await self.notifier.kick()
         return job
+
+    # Stories summarized by single requests.
+
+    async def story_plan(self, item: WorkItem, options: Options) -> GroupPlan:
+        """The item answered from the result cache (an unchanged text), or to run."""
+        return await asyncio.to_thread(
+            plan_group, [item], options, self.worker.fingerprint, self.store.cached
+        )
+
+    async def keep_story(
+        self, owner: str, item: WorkItem, options: Options, outcome: Outcome
+    ) -> None:
+        """Cache a fresh result, and keep it as the story's latest unless a newer revision is."""
+        if outcome.result is None or item.external_id is None:
+            return
+        if outcome.cache_entry is not None:
+            await asyncio.to_thread(self.store.put_cache, *outcome.cache_entry)
+        await asyncio.to_thread(
+            self.store.record_document,
+            owner,
+            item.external_id,
+            item.revision,
+            options,
+            outcome.result,
+        )
+        await self.notifier.kick()  # a job whose last queued items it superseded has finished
+
+    async def document(self, owner: str | None, external_id: str) -> DocumentRecord | None:
+        return await asyncio.to_thread(self.store.document, owner, external_id)

@@ -16,8 +16,8 @@ import httpx
 from ..errors import LingosumError
 from ..settings import Settings
 from .store import JobStore
-from .views import job_view
-from .webhook import Sleep, deliver
+from .views import job_view, story_view
+from .webhook import Sleep, deliver, secret_key
 from .webhook_guard import check_webhook_url
 
 log = logging.getLogger(__name__)
@@ -73,9 +73,12 @@ class WebhookNotifier:
         if target is None:
             return False
         url, own_secret = target
-        secret = own_secret or self._settings.webhook_secret
-        if not secret:
-            log.error("webhook of job %s: no secret to sign it with", job_id)
+        server_secret = self._settings.webhook_secret
+        secret = own_secret or (server_secret.get_secret_value() if server_secret else None)
+        try:
+            key = secret_key(secret or "")
+        except ValueError:
+            log.error("webhook of job %s: no whsec_ secret to sign it with", job_id)
             return False
         try:
             await asyncio.to_thread(check_webhook_url, url, self._settings)
@@ -83,15 +86,20 @@ class WebhookNotifier:
             log.error("webhook of job %s not sent: %s", job_id, error.message)
             return False
         job = await asyncio.to_thread(self._store.job, job_id)
-        body = json.dumps(
-            {"event": "job.finished", "job": job_view(job)}, ensure_ascii=False
-        ).encode()
+        stories = await asyncio.to_thread(self._store.stories_of, job_id)
+        event = {
+            "event": "job.finished",
+            "job": job_view(job),
+            "stories": [story_view(item) for item in stories],
+        }
+        body = json.dumps(event, ensure_ascii=False).encode()
         async with self._client_factory() as client:
             return await deliver(
                 client,
                 url,
                 body,
-                secret,
+                message_id=f"msg_{job_id}",
+                key=key,
                 attempts=self._settings.webhook_attempts,
                 backoff_s=self._settings.webhook_backoff_s,
                 sleep=self._sleep,

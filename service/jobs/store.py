@@ -21,7 +21,7 @@ from ..pipeline.documents import Options, RejectedItem, WorkItem
 from ..store.sqlite import SQLiteStore
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
-ItemState = Literal["queued", "running", "done", "failed", "cancelled"]
+ItemState = Literal["queued", "running", "done", "failed", "cancelled", "superseded"]
 WebhookStatus = Literal["none", "pending", "delivered", "failed"]
 ACTIVE: tuple[JobStatus, ...] = ("queued", "running")
 
@@ -62,7 +62,22 @@ CREATE TABLE IF NOT EXISTS cache (
     result TEXT NOT NULL,
     created_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS documents (
+    owner TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    revision INTEGER,
+    options TEXT NOT NULL,
+    result TEXT NOT NULL,
+    job_id TEXT,
+    made_at REAL NOT NULL,
+    PRIMARY KEY (owner, external_id)
+);
 """
+# Columns added after the first release, each added to an older database at start-up.
+_ADDED_COLUMNS = {
+    "jobs": {"owner": "TEXT"},
+    "items": {"external_id": "TEXT", "revision": "INTEGER"},
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,7 @@ class Progress:
     done: int = 0
     failed: int = 0
     cancelled: int = 0
+    superseded: int = 0
     cached: int = 0
 
 
@@ -107,6 +123,21 @@ class ItemRecord:
     cached: bool
     result: dict[str, Any] | None
     error: dict[str, str] | None
+    external_id: str | None = None
+    revision: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """The latest finished summaries of one story of one owner."""
+
+    owner: str  # the API key's name; "" where no key was used
+    external_id: str
+    revision: int | None
+    options: Options
+    result: dict[str, Any]  # keyed by target as the request that made it asked
+    job_id: str | None  # None: made by a single request
+    made_at: float
 
 
 @dataclass(frozen=True)
@@ -138,9 +169,11 @@ class JobStore(SQLiteStore):
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA)
         with self._transaction() as db:
-            columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
-            if "owner" not in columns:  # a database made before jobs had owners
-                db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
+            for table, added in _ADDED_COLUMNS.items():
+                columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                for name, kind in added.items():
+                    if name not in columns:  # a database made before this column existed
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     @classmethod
     def open(cls, data_dir: Path) -> JobStore:
@@ -194,9 +227,12 @@ class JobStore(SQLiteStore):
             )
             db.executemany(
                 "INSERT INTO items (job_id, idx, item_id, title, link, text, source_language,"
-                " state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " state, error, external_id, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_item_row(job_id, item) for item in items],
             )
+            for item in items:
+                if isinstance(item, WorkItem) and item.external_id is not None:
+                    self._supersede(db, owner or "", job_id, item)
             self._finish_if_complete(db, job_id)
             return self._record(db, job_id), True
 
@@ -214,8 +250,7 @@ class JobStore(SQLiteStore):
         with self._transaction() as db:
             self._record(db, job_id)  # 404 for an unknown job
             rows = db.execute(
-                "SELECT idx, item_id, title, link, state, attempts, cached, result, error"
-                " FROM items WHERE job_id = ? ORDER BY idx LIMIT ? OFFSET ?",
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE job_id = ? ORDER BY idx LIMIT ? OFFSET ?",
                 (job_id, limit, offset),
             ).fetchall()
         return [_item_record(row) for row in rows]
@@ -276,7 +311,7 @@ class JobStore(SQLiteStore):
                 (time.time(), row["id"]),
             )
             items = db.execute(
-                "SELECT idx, item_id, text, title, source_language, link FROM items"
+                f"SELECT {_WORK_COLUMNS} FROM items"
                 " WHERE job_id = ? AND state = 'queued' ORDER BY idx",
                 (row["id"],),
             ).fetchall()
@@ -298,7 +333,7 @@ class JobStore(SQLiteStore):
             job_id = row["id"]
             self._abandon_exhausted(db, job_id, max_attempts)
             items = db.execute(
-                "SELECT idx, item_id, text, title, source_language, link FROM items"
+                f"SELECT {_WORK_COLUMNS} FROM items"
                 " WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?",
                 (job_id, size),
             ).fetchall()
@@ -335,6 +370,8 @@ class JobStore(SQLiteStore):
                 ).rowcount
                 if written and outcome.cache_entry is not None:
                     self._put_cache(db, *outcome.cache_entry)
+                if written and outcome.result is not None:
+                    self._record_item_document(db, job_id, outcome)
             db.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (time.time(), job_id))
             return self._finish_if_complete(db, job_id)
 
@@ -362,6 +399,146 @@ class JobStore(SQLiteStore):
                 )
                 self._set_finished(db, job_id, "cancelled")
             return self._record(db, job_id)
+
+    # Stories: items and single requests that name a CMS story (`external_id`) and revision.
+
+    def stories_of(self, job_id: str) -> list[ItemRecord]:
+        """The job's items that name a story, in item order."""
+        with self._transaction() as db:
+            rows = db.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM items"
+                " WHERE job_id = ? AND external_id IS NOT NULL ORDER BY idx",
+                (job_id,),
+            ).fetchall()
+        return [_item_record(row) for row in rows]
+
+    def document(self, owner: str | None, external_id: str) -> DocumentRecord | None:
+        """The owner's latest summaries of the story; owner None: any owner's latest."""
+        with self._transaction() as db:
+            mine = "" if owner is None else " AND owner = ?"
+            row = db.execute(
+                f"SELECT * FROM documents WHERE external_id = ?{mine}"
+                " ORDER BY made_at DESC LIMIT 1",
+                (external_id,) if owner is None else (external_id, owner),
+            ).fetchone()
+        if row is None:
+            return None
+        return DocumentRecord(
+            row["owner"],
+            row["external_id"],
+            row["revision"],
+            _options(row["options"]),
+            json.loads(row["result"]),
+            row["job_id"],
+            row["made_at"],
+        )
+
+    def record_document(
+        self,
+        owner: str,
+        external_id: str,
+        revision: int | None,
+        options: Options,
+        result: dict[str, Any],
+    ) -> None:
+        """A single request's summaries of the story; queued older revisions are superseded."""
+        with self._transaction() as db:
+            self._put_document(db, owner, external_id, revision, options, result, None)
+            self._supersede_queued(db, owner, external_id, revision)
+
+    def _supersede(self, db: sqlite3.Connection, owner: str, job_id: str, item: WorkItem) -> None:
+        """A newer revision supersedes the story's older queued items; an item older than a
+        revision already queued, running or finished is superseded itself."""
+        story, revision = item.external_id, item.revision
+        if (
+            revision is not None
+            and db.execute(
+                "SELECT 1 FROM items i JOIN jobs j ON j.id = i.job_id"
+                " WHERE COALESCE(j.owner, '') = ? AND i.external_id = ? AND i.revision > ?"
+                " AND i.state IN ('queued', 'running', 'done')"
+                " UNION SELECT 1 FROM documents"
+                " WHERE owner = ? AND external_id = ? AND revision > ?",
+                (owner, story, revision, owner, story, revision),
+            ).fetchone()
+        ):
+            db.execute(
+                "UPDATE items SET state = 'superseded' WHERE job_id = ? AND idx = ?",
+                (job_id, item.index),
+            )
+            return
+        self._supersede_queued(db, owner, story, revision, before=(job_id, item.index))
+
+    def _supersede_queued(
+        self,
+        db: sqlite3.Connection,
+        owner: str,
+        external_id: str | None,
+        revision: int | None,
+        before: tuple[str, int] = ("", 0),
+    ) -> None:
+        """Queued items of the story older than `revision` (all of them if it is None) become
+        superseded, except `before`'s job's items from its index on; their jobs may finish."""
+        older = (
+            "state = 'queued' AND external_id = ? AND NOT (job_id = ? AND idx >= ?)"
+            " AND job_id IN (SELECT id FROM jobs WHERE COALESCE(owner, '') = ?)"
+        )
+        params: tuple[Any, ...] = (external_id, *before, owner)
+        if revision is not None:
+            older += " AND (revision IS NULL OR revision < ?)"
+            params += (revision,)
+        jobs = [
+            row[0] for row in db.execute(f"SELECT DISTINCT job_id FROM items WHERE {older}", params)
+        ]
+        db.execute(f"UPDATE items SET state = 'superseded' WHERE {older}", params)
+        for job in jobs:
+            self._finish_if_complete(db, job)
+
+    def _record_item_document(self, db: sqlite3.Connection, job_id: str, outcome: Outcome) -> None:
+        item = db.execute(
+            "SELECT i.external_id, i.revision, j.owner, j.options FROM items i"
+            " JOIN jobs j ON j.id = i.job_id WHERE i.job_id = ? AND i.idx = ?",
+            (job_id, outcome.index),
+        ).fetchone()
+        if item is None or item["external_id"] is None or outcome.result is None:
+            return
+        self._put_document(
+            db,
+            item["owner"] or "",
+            item["external_id"],
+            item["revision"],
+            _options(item["options"]),
+            outcome.result,
+            job_id,
+        )
+
+    @staticmethod
+    def _put_document(
+        db: sqlite3.Connection,
+        owner: str,
+        external_id: str,
+        revision: int | None,
+        options: Options,
+        result: dict[str, Any],
+        job_id: str | None,
+    ) -> None:
+        """Kept unless the stored revision is newer (a revision-less write always wins)."""
+        db.execute(
+            "INSERT INTO documents (owner, external_id, revision, options, result, job_id,"
+            " made_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (owner, external_id) DO UPDATE SET revision = excluded.revision,"
+            " options = excluded.options, result = excluded.result, job_id = excluded.job_id,"
+            " made_at = excluded.made_at WHERE documents.revision IS NULL"
+            " OR excluded.revision IS NULL OR excluded.revision >= documents.revision",
+            (
+                owner,
+                external_id,
+                revision,
+                json.dumps(options.to_json()),
+                json.dumps(result, ensure_ascii=False),
+                job_id,
+                time.time(),
+            ),
+        )
 
     # The cache.
 
@@ -485,6 +662,8 @@ def _item_row(job_id: str, item: WorkItem | RejectedItem) -> tuple[Any, ...]:
             None,
             "failed",
             _error_json(item.error),
+            None,
+            None,
         )
     return (
         job_id,
@@ -496,12 +675,27 @@ def _item_row(job_id: str, item: WorkItem | RejectedItem) -> tuple[Any, ...]:
         item.source_language,
         "queued",
         None,
+        item.external_id,
+        item.revision,
     )
+
+
+_WORK_COLUMNS = "idx, item_id, text, title, source_language, link, external_id, revision"
+_ITEM_COLUMNS = (
+    "idx, item_id, title, link, state, attempts, cached, result, error, external_id, revision"
+)
 
 
 def _work_item(row: sqlite3.Row) -> WorkItem:
     return WorkItem(
-        row["idx"], row["item_id"], row["text"], row["title"], row["source_language"], row["link"]
+        row["idx"],
+        row["item_id"],
+        row["text"],
+        row["title"],
+        row["source_language"],
+        row["link"],
+        row["external_id"],
+        row["revision"],
     )
 
 
@@ -516,6 +710,8 @@ def _item_record(row: sqlite3.Row) -> ItemRecord:
         bool(row["cached"]),
         json.loads(row["result"]) if row["result"] else None,
         json.loads(row["error"]) if row["error"] else None,
+        row["external_id"],
+        row["revision"],
     )
 
 

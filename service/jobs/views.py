@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from .store import ItemRecord, JobRecord
+from .store import DocumentRecord, ItemRecord, JobRecord
 
 
 def job_path(job_id: str) -> str:
@@ -30,6 +30,7 @@ def job_view(job: JobRecord, items: list[ItemRecord] | None = None) -> dict[str,
             "queued": progress.queued,
             "running": progress.running,
             "cancelled": progress.cancelled,
+            "superseded": progress.superseded,
         },
         "results": job_path(job.id) + "/results",
         "webhook": {"url": job.webhook_url, "status": job.webhook_status}
@@ -48,7 +49,29 @@ def item_state_view(item: ItemRecord) -> dict[str, Any]:
         "state": item.state,
         "cached": item.cached,
         "attempts": item.attempts,
+        **_story(item),
     }
+
+
+def story_view(item: ItemRecord) -> dict[str, Any]:
+    """What the webhook says of an item that names a story."""
+    return {"index": item.index, "id": item.id, "state": item.state, **_story(item)}
+
+
+def document_view(document: DocumentRecord) -> dict[str, Any]:
+    return {
+        "external_id": document.external_id,
+        "revision": document.revision,
+        "made_at": _iso(document.made_at),
+        "job": document.job_id,
+        "targets": list(document.options.targets),
+        "length": document.options.length,
+        "result": document.result,
+    }
+
+
+def _story(item: ItemRecord) -> dict[str, Any]:
+    return {"external_id": item.external_id, "revision": item.revision}
 
 
 def item_result_view(item: ItemRecord) -> dict[str, Any]:
@@ -61,6 +84,7 @@ def item_result_view(item: ItemRecord) -> dict[str, Any]:
         "cached": item.cached,
         "result": item.result,
         "error": item.error,
+        **_story(item),
     }
 
 

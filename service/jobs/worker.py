@@ -55,6 +55,11 @@ class JobWorker:
             await asyncio.gather(self._task, return_exceptions=True)
 
     @property
+    def fingerprint(self) -> str:
+        """The models, prompts and route settings that results are cached under."""
+        return self._fingerprint
+
+    @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 

@@ -46,6 +46,8 @@ class WorkItem:
     title: str | None = None
     source_language: str | None = None  # a catalogue code; None means detect
     link: str | None = None
+    external_id: str | None = None  # the story in the caller's CMS
+    revision: int | None = None  # of that story; a newer one supersedes older queued ones
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def work_item(
     title: str | None = None,
     source: str | None = None,
     link: str | None = None,
+    external_id: str | None = None,
+    revision: int | None = None,
 ) -> WorkItem:
     """A checked item: not blank, within the size limit, a known source language (or none)."""
     if not text.strip():
@@ -77,7 +81,8 @@ def work_item(
             status=413,
         )
     code = source_language(source) if source else None
-    return WorkItem(index, id if id is not None else str(index), text, title, code, link)
+    item_id = id if id is not None else str(index)
+    return WorkItem(index, item_id, text, title, code, link, external_id, revision)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.backends.base import GenerationRequest
+from service.cli import main
 from service.pipeline.engine import Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of
@@ -66,3 +69,11 @@ class BlockingBackend(FakeBackend):
         self.entered.set()
         assert self.release.wait(10)
         return super().generate(requests)
+
+
+def create_key(data_dir: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """A key made with the `lingosum keys` CLI on the app's data folder, as an operator would."""
+    assert main(["keys", "create", *args, "--data-dir", str(data_dir)]) == 0
+    secret = capsys.readouterr().out.strip()
+    assert secret.startswith("lsk_")
+    return secret

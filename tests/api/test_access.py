@@ -18,18 +18,18 @@ from service.access.policy import check_can_serve
 from service.cli import main
 from service.errors import LingosumError
 from service.settings import Settings
-from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, wait_ready
+from tests.api.support import (
+    ENGLISH,
+    BlockingBackend,
+    app_with,
+    assert_error,
+    create_key,
+    wait_ready,
+)
 from tests.fakes import FakeBackend
 
 CMS = "https://cms.example"
 EVIL = "https://evil.example"
-
-
-def create_key(data_dir: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    assert main(["keys", "create", *args, "--data-dir", str(data_dir)]) == 0
-    secret = capsys.readouterr().out.strip()
-    assert secret.startswith("lsk_")
-    return secret
 
 
 def bearer(credential: str, origin: str | None = None) -> dict[str, str]:

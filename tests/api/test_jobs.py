@@ -3,7 +3,7 @@ requests served between job groups, and resuming after a restart."""
 
 from __future__ import annotations
 
-import json
+import base64
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,14 +12,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from service.backends.base import GenerationRequest
-from service.jobs.webhook import SIGNATURE_HEADER, signature
 from service.settings import Settings
 from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, scripted, wait_ready
 from tests.fakes import FakeBackend, task_of
 from tests.feeds.server import LoopbackServer
 from tests.news_feed import LINKED_PAGE, feed_ids, news_feed
+
+JOB_SECRET = "whsec_" + base64.b64encode(b"per-job secret, 32 bytes long!!!").decode()
+SERVER_SECRET = "whsec_" + base64.b64encode(b"the server's secret, 32 bytes..").decode()
 
 ARTICLES = [ENGLISH.replace("Tuesday", f"day {n} of the month") for n in range(1, 6)]
 
@@ -60,6 +64,7 @@ def test_job_lifecycle_and_paged_results(client: TestClient, backend: FakeBacken
         "queued": 0,
         "running": 0,
         "cancelled": 0,
+        "superseded": 0,
     }
     assert [item["state"] for item in job["items"]] == ["done"] * 5 + ["failed"]
     assert all(item["attempts"] == 1 for item in job["items"][:5])
@@ -249,7 +254,7 @@ def test_bad_feeds_and_internal_addresses_are_refused(
                 json={
                     "items": job_items(ARTICLES[:1]),
                     "webhook_url": "http://127.0.0.1:9/hook",
-                    "webhook_secret": "s",
+                    "webhook_secret": JOB_SECRET,
                 },
             ),
             422,
@@ -292,13 +297,12 @@ def receiver() -> Iterator[Receiver]:
 
 
 def test_webhook_is_signed_and_retried(client: TestClient, receiver: Receiver) -> None:
-    secret = "per-job secret"
     response = client.post(
         "/v1/jobs",
         json={
             "items": job_items(ARTICLES[:2]),
             "webhook_url": receiver.url,
-            "webhook_secret": secret,
+            "webhook_secret": JOB_SECRET,
         },
     )
     assert "webhook_secret" not in response.text
@@ -306,9 +310,11 @@ def test_webhook_is_signed_and_retried(client: TestClient, receiver: Receiver) -
 
     assert len(receiver.calls) == 2
     headers, body = receiver.calls[-1]
-    assert headers[SIGNATURE_HEADER] == signature(body, secret)
-    assert headers[SIGNATURE_HEADER] != signature(body, "another secret")
-    payload = json.loads(body)
+    payload = Webhook(JOB_SECRET).verify(body, headers)  # the official Standard Webhooks check
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SERVER_SECRET).verify(body, headers)
+    assert "X-Lingosum-Signature" not in headers
+    assert receiver.calls[0][0]["webhook-id"] == headers["webhook-id"]  # one message, retried
     assert payload["event"] == "job.finished"
     assert payload["job"]["id"] == response.json()["id"]
     assert payload["job"]["status"] == "done"
@@ -320,7 +326,7 @@ def test_webhook_is_signed_and_retried(client: TestClient, receiver: Receiver) -
 def test_server_secret_signs_webhooks_of_jobs_without_their_own(
     settings: Settings, backend: FakeBackend, receiver: Receiver
 ) -> None:
-    signed = settings.model_copy(update={"webhook_secret": "server secret"})
+    signed = settings.model_copy(update={"webhook_secret": SecretStr(SERVER_SECRET)})
     with app_with(signed, backend) as client:
         wait_ready(client)
         client.post(
@@ -328,7 +334,23 @@ def test_server_secret_signs_webhooks_of_jobs_without_their_own(
         )
         assert receiver.delivered.wait(10)
     headers, body = receiver.calls[-1]
-    assert headers[SIGNATURE_HEADER] == signature(body, "server secret")
+    assert Webhook(SERVER_SECRET).verify(body, headers)["event"] == "job.finished"
+
+
+def test_a_webhook_secret_must_be_a_whsec_secret(client: TestClient, settings: Settings) -> None:
+    response = client.post(
+        "/v1/jobs",
+        json={
+            "items": job_items(ARTICLES[:1]),
+            "webhook_url": "http://127.0.0.1:9/hook",
+            "webhook_secret": "a plain password",
+        },
+    )
+    assert_error(response, 422, "invalid_request")
+    assert "whsec_" in response.json()["error"]["message"]
+    with pytest.raises(ValueError, match="whsec_") as refused:
+        Settings(**{**settings.model_dump(), "webhook_secret": "a plain password"})
+    assert "a plain password" not in str(refused.value)  # the error never shows the secret
 
 
 class SlowBackend(FakeBackend):

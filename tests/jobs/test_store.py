@@ -212,3 +212,57 @@ def test_webhook_becomes_pending_when_the_job_finishes(store: JobStore) -> None:
     assert store.webhook_of(job.id) == ("http://127.0.0.1:9/h", "s")
     store.set_webhook_status(job.id, "delivered")
     assert store.job(job.id).webhook_status == "delivered"
+
+
+def story(index: int, revision: int | None, owner: str = "cms") -> WorkItem:
+    return WorkItem(index, f"s{index}", f"Save {index}.", external_id="story", revision=revision)
+
+
+def states(store: JobStore, job_id: str) -> list[str]:
+    return [item.state for item in store.items(job_id)]
+
+
+def test_revisions_supersede_queued_older_ones_per_owner(store: JobStore) -> None:
+    old, _ = store.create_job(OPTIONS, [story(0, 1)], owner="cms")
+    other, _ = store.create_job(OPTIONS, [story(0, 1)], owner="someone else")
+    both, _ = store.create_job(OPTIONS, [story(0, 3), story(1, 2)], owner="cms")
+    assert states(store, old.id) == ["superseded"]
+    assert states(store, other.id) == ["queued"]  # another key's story of the same id
+    assert states(store, both.id) == ["queued", "superseded"]  # older than one already queued
+    assert store.job(old.id).status == "done"  # nothing left to do
+
+    unnumbered, _ = store.create_job(OPTIONS, [story(0, None)], owner="cms")
+    assert states(store, both.id) == ["superseded", "superseded"]  # no revision: the latest save
+    assert states(store, unnumbered.id) == ["queued"]
+
+
+def test_a_finished_story_is_kept_unless_a_newer_revision_is(store: JobStore) -> None:
+    job, _ = store.create_job(OPTIONS, [story(0, 2)], owner="cms")
+    claim = store.next_queued_job()
+    assert claim is not None and claim.items[0].external_id == "story"
+    store.complete(job.id, [done(0)])
+    kept = store.document("cms", "story")
+    assert kept is not None and (kept.revision, kept.job_id) == (2, job.id)
+    assert kept.result == done(0).result
+
+    store.record_document("cms", "story", 1, OPTIONS, {"summaries": {}})
+    assert store.document("cms", "story") == kept  # an older revision does not replace it
+    store.record_document("cms", "story", 3, OPTIONS, {"summaries": {}})
+    newer = store.document("cms", "story")
+    assert newer is not None and (newer.revision, newer.job_id) == (3, None)
+    assert store.document("someone else", "story") is None
+    assert store.document(None, "story") == newer  # an admin sees every owner's
+
+
+def test_an_older_database_gets_the_story_columns(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE items (job_id TEXT, idx INTEGER, item_id TEXT, title TEXT, link TEXT,"
+            " text TEXT, source_language TEXT, state TEXT, attempts INTEGER DEFAULT 0,"
+            " cached INTEGER DEFAULT 0, result TEXT, error TEXT, PRIMARY KEY (job_id, idx))"
+        )
+    JobStore(path).close()
+    with sqlite3.connect(path) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+    assert {"external_id", "revision"} <= columns

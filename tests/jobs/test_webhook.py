@@ -1,28 +1,51 @@
-"""Webhook signatures and delivery: retries with exponential backoff, bounded, never raising."""
+"""Webhook signatures (Standard Webhooks, checked with the official library) and delivery:
+retries with exponential backoff, bounded, never raising."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
+import base64
+import time
 
 import httpx
 import pytest
+from standardwebhooks import Webhook, WebhookVerificationError
 
-from service.jobs.webhook import SIGNATURE_HEADER, deliver, signature, verify
+from service.jobs.webhook import deliver, secret_key, signed_headers
 
 BODY = b'{"event": "job.finished", "job": {"id": "j1", "status": "done"}}'
+SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
 
 
-def test_signature_is_hmac_sha256_over_the_exact_bytes() -> None:
-    # The RFC 4231-style known answer for key "key" and the pangram.
-    pangram = b"The quick brown fox jumps over the lazy dog"
-    assert signature(pangram, "key") == (
-        "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
-    )
-    assert verify(BODY, "secret", signature(BODY, "secret"))
-    assert not verify(BODY + b" ", "secret", signature(BODY, "secret"))
-    assert not verify(BODY, "other", signature(BODY, "secret"))
+def test_the_signature_verifies_with_the_standard_webhooks_library() -> None:
+    now = int(time.time())
+    headers = signed_headers("msg_j1", now, BODY, secret_key(SECRET))
+
+    assert Webhook(SECRET).verify(BODY, headers) == {
+        "event": "job.finished",
+        "job": {"id": "j1", "status": "done"},
+    }
+    assert headers["webhook-signature"].startswith("v1,")
+    other = "whsec_" + base64.b64encode(b"o" * 32).decode()
+    with pytest.raises(WebhookVerificationError):
+        Webhook(other).verify(BODY, headers)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(BODY + b" ", headers)
+
+
+def test_a_stale_timestamp_is_rejected_by_the_receiver() -> None:
+    stale = signed_headers("msg_j1", int(time.time()) - 600, BODY, secret_key(SECRET))
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(SECRET).verify(BODY, stale)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["plain secret", "whsec_", "whsec_not base64!", "whsec_" + base64.b64encode(b"short").decode()],
+)
+def test_a_secret_that_is_not_a_whsec_secret_is_refused(secret: str) -> None:
+    with pytest.raises(ValueError, match="whsec_"):
+        secret_key(secret)
 
 
 class Receiver:
@@ -42,6 +65,7 @@ class Receiver:
 
 def send(receiver: Receiver, attempts: int = 4) -> tuple[bool, list[float]]:
     waits: list[float] = []
+    clock = iter(range(1_700_000_000, 1_700_000_100, 7))
 
     async def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
@@ -52,10 +76,12 @@ def send(receiver: Receiver, attempts: int = 4) -> tuple[bool, list[float]]:
                 client,
                 "http://receiver.test/hook",
                 BODY,
-                "secret",
+                message_id="msg_j1",
+                key=secret_key(SECRET),
                 attempts=attempts,
                 backoff_s=0.5,
                 sleep=fake_sleep,
+                clock=lambda: float(next(clock)),
             )
 
     return asyncio.run(run()), waits
@@ -67,11 +93,17 @@ def test_delivers_the_signed_body_and_retries_server_errors_with_backoff() -> No
 
     assert delivered
     assert waits == [0.5, 1.0]
+    timestamps = [request.headers["webhook-timestamp"] for request in receiver.requests]
+    assert timestamps == ["1700000000", "1700000007", "1700000014"]  # each attempt signs anew
     for request in receiver.requests:
         assert request.content == BODY
-        expected = hmac.new(b"secret", BODY, hashlib.sha256).hexdigest()
-        assert request.headers[SIGNATURE_HEADER] == f"sha256={expected}"
+        assert request.headers["webhook-id"] == "msg_j1"  # the same message on every retry
+        expected = signed_headers(
+            "msg_j1", int(request.headers["webhook-timestamp"]), BODY, secret_key(SECRET)
+        )
+        assert request.headers["webhook-signature"] == expected["webhook-signature"]
         assert request.headers["content-type"] == "application/json"
+        assert "x-lingosum-signature" not in request.headers
 
 
 def test_gives_up_after_the_bounded_attempts_without_raising(

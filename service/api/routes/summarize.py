@@ -5,12 +5,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from ...errors import LingosumError
-from ...pipeline.documents import Document, RejectedItem
-from ...pipeline.engine import DocumentResult
+from ...jobs.manager import JobManager
+from ...pipeline.documents import Document, Options, RejectedItem, WorkItem
 from ...pipeline.response import SummarizeResponse
 from ...pipeline.runner import EngineRunner
 from ..auth import Meter, MeterDep
-from ..deps import RunnerDep, SettingsDep
+from ..deps import JobsDep, RunnerDep, SettingsDep
 from ..items import article_item, request_items
 from ..schemas import (
     ERROR_RESPONSES,
@@ -18,21 +18,47 @@ from ..schemas import (
     BatchResponse,
     SummarizeRequest,
 )
+from ..work import run_metered
 
 router = APIRouter(prefix="/v1", tags=["summarize"])
 
 
 @router.post("/summarize", response_model=SummarizeResponse, responses=ERROR_RESPONSES)
 async def summarize(
-    body: SummarizeRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
-) -> SummarizeResponse:
-    """Summarize one article into English and/or Chinese; the route says what ran."""
+    body: SummarizeRequest,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    jobs: JobsDep,
+    meter: MeterDep,
+) -> SummarizeResponse | dict[str, Any]:
+    """Summarize one article into English and/or Chinese; the route says what ran.
+
+    With `external_id`, the summaries are kept as that story's latest (GET
+    /v1/documents/{external_id}), and a text already summarized is answered from the cache."""
     options = body.options()
     item = article_item(body, settings)
-    [result] = await _run(runner, meter, [Document.of(item, options)])
+    if item.external_id is not None:
+        return await _story(item, options, runner, jobs, meter)
+    [result] = await run_metered(runner, meter, [Document.of(item, options)])
     if isinstance(result, LingosumError):
         raise result
     return SummarizeResponse.of(result, options.targets)
+
+
+async def _story(
+    item: WorkItem, options: Options, runner: EngineRunner, jobs: JobManager, meter: Meter
+) -> dict[str, Any]:
+    plan = await jobs.story_plan(item, options)
+    if plan.hits:
+        await meter.charge()  # an unchanged text: no model work, no characters charged
+        [outcome] = plan.hits
+    else:
+        [outcome] = plan.outcomes(await run_metered(runner, meter, plan.documents))
+    if outcome.error is not None:
+        raise outcome.error
+    await jobs.keep_story(meter.caller.owner, item, options, outcome)
+    assert outcome.result is not None
+    return outcome.result
 
 
 @router.post("/summarize/batch", response_model=BatchResponse, responses=ERROR_RESPONSES)
@@ -44,7 +70,9 @@ async def summarize_batch(
     options = body.options()
     items = request_items(body.items, settings, settings.batch_max_items)
     accepted = [item for item in items if not isinstance(item, RejectedItem)]
-    results = iter(await _run(runner, meter, [Document.of(item, options) for item in accepted]))
+    results = iter(
+        await run_metered(runner, meter, [Document.of(item, options) for item in accepted])
+    )
     answers = []
     for item in items:
         outcome = item.error if isinstance(item, RejectedItem) else next(results)
@@ -59,22 +87,6 @@ async def summarize_batch(
             }
         )
     return {"items": answers}
-
-
-async def _run(
-    runner: EngineRunner, meter: Meter, documents: list[Document]
-) -> list[DocumentResult | LingosumError]:
-    """Charge the accepted text, run it, and record the work; a refused run is refunded."""
-    await meter.charge(sum(len(document.text) for document in documents))
-    if not documents:
-        return []
-    try:
-        results = await runner.summarize(documents)
-    except LingosumError:
-        await meter.refund()
-        raise
-    await meter.record(results)
-    return results
 
 
 def _error(error: LingosumError) -> dict[str, str]:

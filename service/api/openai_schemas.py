@@ -1,0 +1,134 @@
+"""OpenAI's wire format, as far as lingosum speaks it: the chat completion request, its
+answers (whole and chunked), the model list and the error body."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..compat.models import TaskModel
+from ..compat.prompts import Turn
+from .compat import Usage
+
+STARTED = int(time.time())  # the `created` time of the models
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")  # fields lingosum does not use are accepted
+
+
+class ContentPart(_Open):
+    type: str
+    text: str | None = None
+
+
+class ChatMessageIn(_Open):
+    role: str
+    content: str | list[ContentPart] | None = None
+
+    def turn(self) -> Turn:
+        if isinstance(self.content, list):  # only text parts; images are not read
+            return Turn(self.role, "\n".join(p.text for p in self.content if p.text))
+        return Turn(self.role, self.content or "")
+
+
+class StreamOptions(_Open):
+    include_usage: bool = False
+
+
+class ResponseFormat(_Open):
+    type: str = "text"  # "json_object" and "json_schema" both get a JSON object
+
+
+class ChatCompletionRequest(_Open):
+    """Sampling settings (temperature, top_p, ...) and tools are accepted and ignored."""
+
+    model: str
+    messages: list[ChatMessageIn] = Field(min_length=1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(None, ge=1)
+    max_completion_tokens: int | None = Field(None, ge=1)
+    n: Literal[1] | None = Field(None, description="One choice only.")
+    response_format: ResponseFormat | None = None
+
+    @property
+    def token_cap(self) -> int | None:
+        return self.max_completion_tokens or self.max_tokens
+
+    @property
+    def wants_json(self) -> bool:
+        return self.response_format is not None and self.response_format.type != "text"
+
+
+def model_entry(model: TaskModel) -> dict[str, Any]:
+    return {"id": model.id, "object": "model", "created": STARTED, "owned_by": "lingosum"}
+
+
+def models_list(models: list[TaskModel]) -> dict[str, Any]:
+    return {"object": "list", "data": [model_entry(m) for m in models]}
+
+
+class Completion:
+    """The ids and times one completion's whole answer or chunks share."""
+
+    def __init__(self, model: str) -> None:
+        self.id = f"chatcmpl-{uuid.uuid4().hex}"
+        self.created = int(time.time())
+        self.model = model
+
+    def whole(self, text: str, usage: Usage, report: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self._head("chat.completion"),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text, "refusal": None},
+                    "logprobs": None,
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": usage_json(usage),
+            "lingosum": report,
+        }
+
+    def chunk(self, delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+        return {**self._head("chat.completion.chunk"), "choices": [choice]}
+
+    def usage_chunk(self, usage: Usage) -> dict[str, Any]:
+        return {**self._head("chat.completion.chunk"), "choices": [], "usage": usage_json(usage)}
+
+    def _head(self, kind: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "object": kind,
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": None,
+        }
+
+
+def usage_json(usage: Usage) -> dict[str, int]:
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+    }
+
+
+_TYPES = {
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    413: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+def openai_error(status: int, code: str, message: str, param: str | None = None) -> dict[str, Any]:
+    kind = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
