@@ -28,16 +28,16 @@ RESULT = {"summaries": {"en": {"text": "A summary of some length. " * 20}}}
 ARTICLE = "A news article of typical length. " * 150  # about 5,000 characters
 
 
-def rate(threads: int, seconds: float, work: Callable[[int], int]) -> float:
-    """Operations per second of `work(thread)` (which returns how many it did, 0 when there
-    is nothing left) in parallel."""
+def rate(threads: int, seconds: float, work: Callable[[int], int | None]) -> float:
+    """Operations per second of `work(thread)` (which returns how many it did, None when
+    there is nothing left) in parallel."""
     deadline = time.monotonic() + seconds
 
     def loop(thread: int) -> int:
         done = 0
         while time.monotonic() < deadline:
             did = work(thread)
-            if not did:
+            if did is None:
                 break
             done += did
         return done
@@ -57,12 +57,12 @@ def measure(url: str | None, data_dir: Path, threads: int, seconds: float) -> di
         stores[thread].create_job(OPTIONS, list(items))
         return 1
 
-    def claim_and_complete(thread: int) -> int:
+    def claim_and_complete(thread: int) -> int | None:
         store, worker = stores[thread], f"w{thread}"
-        store.next_queued_job()  # as a worker does: start the oldest job, then claim
+        started = store.next_queued_job()  # as a worker does: start the oldest job, then claim
         claim = store.claim(1, 3, worker)
-        if claim is None or not claim.items:
-            return 0
+        if claim is None:
+            return None if started is None else 0
         outcomes = [Outcome(item.index, RESULT) for item in claim.items]
         store.complete(claim.job_id, outcomes, worker)
         return len(outcomes)

@@ -266,7 +266,7 @@ class JobStore:
         with self._transaction() as db:
             row = db.execute(
                 "SELECT id, options, owner FROM jobs WHERE status = 'queued'"
-                " ORDER BY created_at LIMIT 1" + self.database.skip_locked
+                " ORDER BY created_at LIMIT 1" + self.database.skip_locked("jobs")
             ).fetchone()
             if row is None:
                 return None
@@ -295,17 +295,17 @@ class JobStore:
         now = self.clock()
         with self._transaction() as db:
             self._requeue_lapsed(db)
-            rows = db.execute(
-                "SELECT job_id, idx, item_id, text, title, source_language, link, attempts"
-                " FROM items WHERE state = 'queued' AND job_id = (SELECT j.id FROM jobs j"
-                " WHERE j.status = 'running' AND EXISTS (SELECT 1 FROM items q"
-                " WHERE q.job_id = j.id AND q.state = 'queued') ORDER BY j.created_at LIMIT 1)"
-                " ORDER BY idx LIMIT ?" + self.database.skip_locked,
+            found = db.execute(
+                "SELECT i.job_id, i.idx, i.item_id, i.text, i.title, i.source_language, i.link,"
+                " i.attempts FROM items i JOIN jobs j ON j.id = i.job_id"
+                " WHERE i.state = 'queued' AND j.status = 'running'"
+                " ORDER BY j.created_at, i.job_id, i.idx LIMIT ?" + self.database.skip_locked("i"),
                 (size,),
             ).fetchall()
-            if not rows:
+            if not found:
                 return None
-            job_id = rows[0]["job_id"]
+            job_id = found[0]["job_id"]
+            rows = [row for row in found if row["job_id"] == job_id]  # a group is one job's
             job = db.execute("SELECT options, owner FROM jobs WHERE id = ?", (job_id,)).fetchone()
             exhausted = [row["idx"] for row in rows if row["attempts"] >= max_attempts]
             fresh = [row for row in rows if row["attempts"] < max_attempts]

@@ -34,12 +34,15 @@ class Transaction(ABC):
 
 
 class Database(ABC):
-    # Appended to a SELECT that claims rows: other processes skip rows already claimed.
-    skip_locked = ""
     # Appended to a SELECT of a row that the transaction will change (no one else may meanwhile).
     for_update = ""
     # False: one process owns the data, so anything left running at start-up was interrupted.
     shared = False
+
+    def skip_locked(self, table: str) -> str:
+        """Appended to a SELECT that claims rows of `table` (by its name or alias in the
+        query): other processes skip the rows already claimed instead of waiting."""
+        return ""
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Transaction]: ...

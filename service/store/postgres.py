@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import LingosumError
 from .database import Cursor, Database, Transaction
 
-POOL_SIZE = 8
+POOL_SIZE = 4  # connections per store and process, opened as needed (see docs/scaling.md)
 CONNECT_TIMEOUT_S = 10.0
 
 
@@ -59,7 +59,6 @@ class _PostgresTransaction(Transaction):
 
 
 class PostgresDatabase(Database):
-    skip_locked = " FOR UPDATE SKIP LOCKED"
     for_update = " FOR UPDATE"
     shared = True
 
@@ -88,6 +87,9 @@ class PostgresDatabase(Database):
 
     def close(self) -> None:
         self._pool.close()
+
+    def skip_locked(self, table: str) -> str:
+        return f" FOR UPDATE OF {table} SKIP LOCKED"
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
