@@ -5,9 +5,9 @@ schema) behind one `serve --no-worker` replica, which needs no model at all.
 
     .venv/bin/python -m benchmarks.scale_out postgresql://root@127.0.0.1:5432/test
 
-Items are 10 passages of news in five languages (target en, length short), so a run takes
-minutes on a small CPU. Prints one line per set-up: seconds from submission to `done`, and
-items per minute.
+Items are 10 two-sentence passages of news in five languages (target en, length short), so a
+run takes minutes on a small CPU. Prints one line per set-up as it ends: seconds from
+submission to `done`, and items per minute.
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ ALIAS = "shared-model"
 
 
 def passages() -> list[str]:
-    """10 passages of 3 sentences: 2 from each of 5 fixture articles (en, de, zh, ja, fr)."""
+    """10 passages of 2 sentences: 2 from each of 5 fixture articles (en, de, zh, ja, fr)."""
     found = []
     for path in sorted(FIXTURES.glob("*.txt"))[:5]:
         sentences = split_sentences(path.read_text(encoding="utf-8"))
-        found += [" ".join(sentences[:3]), " ".join(sentences[3:6])]
+        found += [" ".join(sentences[:2]), " ".join(sentences[2:4])]
     return found
 
 
@@ -139,12 +139,16 @@ def main() -> None:
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     gguf = resolve_gguf(Settings().summarizer_model, Settings().model_dir)
-    rows: list[tuple[str, float]] = []
+    print("set-up\tseconds\titems/minute", flush=True)
+
+    def row(name: str, seconds: float) -> None:
+        print(f"{name}\t{seconds:.0f}\t{10 / seconds * 60:.1f}", flush=True)
+
     with tempfile.TemporaryDirectory() as folder:
         for workers in (1, 2):
             threads = str(max(1, cores // workers))  # the workers split the cores
             seconds = run(args.url, workers, {"LINGOSUM_THREADS": threads}, Path(folder))
-            rows.append((f"{workers} worker(s), own model, {threads} thread(s) each", seconds))
+            row(f"{workers} worker(s), own model, {threads} thread(s) each", seconds)
         port = free_port()
         server = [
             sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias",
@@ -160,10 +164,7 @@ def main() -> None:
             }
             for workers in (1, 2):
                 seconds = run(args.url, workers, remote, Path(folder))
-                rows.append((f"{workers} worker(s), one shared model server", seconds))
-    print("set-up\tseconds\titems/minute")
-    for name, seconds in rows:
-        print(f"{name}\t{seconds:.0f}\t{10 / seconds * 60:.1f}")
+                row(f"{workers} worker(s), one shared model server", seconds)
 
 
 def _ready_models(base_url: str) -> bool:
