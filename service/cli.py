@@ -33,6 +33,10 @@ _MODELS = (
     "warmup",
     "zh_route",
     "chunk_tokens",
+    "openai_base_url",
+    "openai_concurrency",
+    "openai_timeout_s",
+    "openai_max_retries",
 )
 _FETCH = (
     "fetch_allow",
@@ -41,9 +45,15 @@ _FETCH = (
     "fetch_max_redirects",
     "fetch_linked_articles",
 )
-_SECRETS = ("api_key", "webhook_secret")  # environment only: a flag shows in `ps` and history
+# Environment only: a flag shows in `ps` and the shell's history.
+_SECRETS = ("api_key", "webhook_secret", "database_url", "openai_api_key")
 COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "serve": tuple(name for name in Settings.model_fields if name not in _SECRETS),
+    "worker": tuple(
+        name
+        for name in Settings.model_fields
+        if name not in (*_SECRETS, "host", "port", "worker", "auth")
+    ),
     "summarize": (*_MODELS, "max_text_chars"),
     "feed": (*_MODELS, "max_text_chars", *_FETCH, "data_dir", "job_max_items", "job_group_size"),
     "eval": _MODELS,
@@ -67,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="Run the HTTP API.")
     _add_settings_flags(serve, "serve")
     serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="Run job items (and their webhooks) with no HTTP server."
+    )
+    _add_settings_flags(worker, "worker")
+    worker.set_defaults(run=_worker)
 
     summarize = commands.add_parser("summarize", help="Summarize one article file (or -).")
     summarize.add_argument("file", help="A UTF-8 text file, or - for standard input.")
@@ -165,6 +181,17 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     check_can_serve(settings)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from .worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    asyncio.run(run_worker(_settings(args)))
     return 0
 
 

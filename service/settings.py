@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     summarizer_model: str = Field(
         DEFAULT_MODEL,
         description="Model spec for the summarize stage: an embedded model name, "
-        "'llama-cpp:/path/model.gguf', 'hf-causal:ID[@REV]' or 'hf-seq2seq:ID[@REV]'.",
+        "'llama-cpp:/path/model.gguf', 'hf-causal:ID[@REV]', 'hf-seq2seq:ID[@REV]' or "
+        "'openai:MODEL' (a model on an OpenAI-compatible server, see openai_base_url).",
     )
     translator_model: str = Field(
         DEFAULT_MODEL, description="Model spec for the translate stages (same forms)."
@@ -61,6 +62,27 @@ class Settings(BaseSettings):
     )
     prompts_dir: Path = Field(
         BUNDLED_PROMPTS, description="Prompt templates folder; the default ships with the package."
+    )
+
+    openai_base_url: str = Field(
+        "http://127.0.0.1:8080/v1",
+        description="Base URL of the OpenAI-compatible server that 'openai:' models run on "
+        "(vLLM, TGI, llama.cpp's server, Ollama), up to and including /v1.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        None, description="Bearer key for openai_base_url, if the server wants one (env only)."
+    )
+    openai_concurrency: int = Field(
+        4, ge=1, description="Calls to the 'openai:' server in flight at once (it batches them)."
+    )
+    openai_timeout_s: float = Field(
+        300.0, gt=0, description="Timeout of one call to the 'openai:' server."
+    )
+    openai_max_retries: int = Field(
+        4,
+        ge=0,
+        description="Retries of a call that failed with 408, 409, 429, 5xx or a lost "
+        "connection, with exponential backoff (Retry-After is honoured).",
     )
 
     threads: int = Field(
@@ -104,6 +126,21 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default_factory=lambda: user_data_path("lingosum"),
         description="Folder for the jobs database and the result cache (created at start-up).",
+    )
+    database_url: SecretStr | None = Field(
+        None,
+        description="Where jobs, the cache, keys and usage live: 'sqlite:///PATH' (one file) "
+        "or 'postgresql://USER:PASSWORD@HOST/DB' (shared by any number of serve and worker "
+        "processes). Default: two SQLite files in data_dir. Environment only.",
+    )
+    worker: bool = Field(
+        True, description="Run job items in this serve process; --no-worker only accepts them."
+    )
+    job_lease_s: float = Field(
+        60.0,
+        ge=1,
+        description="A worker's claim on its items lasts this long and is renewed while they "
+        "run; the items of a worker that stops renewing go to another worker.",
     )
     batch_max_items: int = Field(
         32, ge=1, description="Most items in one POST /v1/summarize/batch; more get 413."
@@ -172,6 +209,16 @@ class Settings(BaseSettings):
             if "/" in entry:
                 ipaddress.ip_network(entry, strict=False)  # a bad CIDR fails here, not silently
         return entries
+
+    @property
+    def database(self) -> str | None:
+        return self.database_url.get_secret_value() if self.database_url else None
+
+    @property
+    def job_group(self) -> int:
+        """Job items per model call: at least the calls a model server takes at once."""
+        remote = self.summarizer_model.startswith("openai:")
+        return max(self.job_group_size, self.openai_concurrency if remote else 1)
 
     @property
     def inference_threads(self) -> int:

@@ -1,4 +1,5 @@
-"""`lingosum keys create|list|revoke`: manage API keys in the data folder's store.
+"""`lingosum keys create|list|revoke`: manage API keys in the server's store (the data folder's,
+or LINGOSUM_DATABASE_URL's).
 
 A running server sees the change within a few seconds. The secret is printed once, by
 `create`, and kept nowhere: only its digest is stored.
@@ -14,7 +15,7 @@ from typing import Any
 
 from ..errors import LingosumError
 from .keys import KeyRecord, Limits, check_name, digest, new_secret, normalize_origin
-from .store import AccessStore
+from .store import AccessStore, open_access_store
 
 
 def add_keys_command(commands: Any) -> None:
@@ -110,7 +111,7 @@ def _revoke(args: argparse.Namespace) -> int:
 def _store(args: argparse.Namespace) -> AccessStore:
     from ..settings import Settings
 
-    return AccessStore.open(args.data_dir or Settings().data_dir)
+    return open_access_store(Settings(**({"data_dir": args.data_dir} if args.data_dir else {})))
 
 
 def _when(at: float | None) -> str:

@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import LingosumError
 from ..settings import Settings
@@ -19,7 +18,7 @@ from .errors import forbidden, origin_not_allowed, unauthorized
 from .keys import ANONYMOUS, ENV_KEY, KeyRecord, Limits, digest, matches, normalize_origin
 from .limits import DAY_S, Decision, day_of, decide
 from .policy import AuthMode, keys_required
-from .store import AccessStore, UsageRow
+from .store import AccessStore, UsageRow, open_access_store
 from .tokens import MAX_TTL_S, TOKEN_PREFIX, TokenClaims, TokenSigner
 
 Clock = Callable[[], float]
@@ -98,18 +97,15 @@ class Gate:
     @classmethod
     def open(cls, settings: Settings, clock: Clock = time.time) -> Gate:
         env = settings.api_key.get_secret_value() if settings.api_key else None
+        store = open_access_store(settings)
         return cls(
-            AccessStore.open(settings.data_dir),
-            TokenSigner.from_data_dir(settings.data_dir),
+            store,
+            TokenSigner.from_store(store, settings.data_dir),
             settings.auth,
             settings.host,
             env,
             clock,
         )
-
-    @classmethod
-    def for_data_dir(cls, data_dir: Path) -> Gate:
-        return cls(AccessStore.open(data_dir), TokenSigner.from_data_dir(data_dir))
 
     def close(self) -> None:
         self.store.close()

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ..errors import LingosumError
 from ..settings import Settings
-from .store import AccessStore
+from .store import open_access_store
 
 AuthMode = Literal["auto", "required", "off"]
 
@@ -46,7 +46,7 @@ def check_can_serve(settings: Settings) -> None:
     """Before the server binds: refuse a public address with `auto` and no key at all."""
     if settings.auth != "auto" or settings.api_key is not None or is_loopback(settings.host):
         return
-    store = AccessStore.open(settings.data_dir)
+    store = open_access_store(settings)
     try:
         have_keys = any(record.live for record in store.list_keys())
     finally:

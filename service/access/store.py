@@ -1,54 +1,27 @@
-"""Where keys and usage live: `access.sqlite3` in the data folder, beside the jobs database.
+"""Where keys and usage live: `access.sqlite3` in the data folder, beside the jobs database,
+or the shared PostgreSQL database of every replica (LINGOSUM_DATABASE_URL).
 
-Everything the access model persists goes through this one class, so another database (issue
-14) needs only a second implementation of it. It holds no clock and no policy: callers pass
-the time, and `admit` takes the decision function, reading the counts and charging the request
-in one transaction so two requests never both take the last unit of a quota.
+Everything the access model persists goes through this one class. It holds no clock and no
+policy: callers pass the time, and `admit` takes the decision function, reading the counts and
+charging the request in one transaction under a lock on the key's name, so two requests (on
+any replicas) never both take the last unit of a quota.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import LingosumError
-from ..store.sqlite import SQLiteStore
+from ..settings import Settings
+from ..store import Database, Transaction, open_database
+from ..store.migrations import ACCESS
 from .keys import KeyRecord, Limits
 from .limits import WINDOW_S, Counts, Decision
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_keys (
-    name TEXT PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    digest TEXT NOT NULL UNIQUE,
-    rpm INTEGER,
-    chars_per_day INTEGER,
-    max_jobs INTEGER,
-    origins TEXT NOT NULL DEFAULT '[]',
-    admin INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL,
-    revoked_at REAL,
-    last_used_at REAL
-);
-CREATE TABLE IF NOT EXISTS key_usage (
-    key_name TEXT NOT NULL,
-    day TEXT NOT NULL,
-    requests INTEGER NOT NULL DEFAULT 0,
-    chars INTEGER NOT NULL DEFAULT 0,
-    model_ms REAL NOT NULL DEFAULT 0,
-    tokens INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (key_name, day)
-);
-CREATE TABLE IF NOT EXISTS key_requests (
-    key_name TEXT NOT NULL,
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS key_requests_by_key ON key_requests (key_name, at);
-"""
 
 
 @dataclass(frozen=True)
@@ -61,20 +34,23 @@ class UsageRow:
     tokens: int
 
 
-class AccessStore(SQLiteStore):
-    """Thread-safe: one connection, one lock; callers on the event loop use a thread."""
+class AccessStore:
+    """Thread-safe; callers on the event loop use a thread."""
 
     FILE = "access.sqlite3"
 
-    def __init__(self, path: Path) -> None:
-        # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        super().__init__(path, _SCHEMA, synchronous="NORMAL")  # per-request counters: no fsync
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._transaction = database.transaction
 
     @classmethod
-    def open(cls, data_dir: Path) -> AccessStore:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return cls(data_dir / cls.FILE)
+    def open(cls, data_dir: Path, url: str | None = None) -> AccessStore:
+        """The store at `url` (LINGOSUM_DATABASE_URL), by default a file in `data_dir`."""
+        # Per-request counters: SQLite need not fsync each one.
+        return cls(open_database(url, data_dir / cls.FILE, "access", ACCESS, "NORMAL"))
+
+    def close(self) -> None:
+        self.database.close()
 
     # Keys.
 
@@ -89,8 +65,12 @@ class AccessStore(SQLiteStore):
                     "key_exists", f"A key named {record.name!r} already exists.", status=409
                 )
             db.execute(
-                "INSERT OR REPLACE INTO api_keys (name, id, digest, rpm, chars_per_day,"
-                " max_jobs, origins, admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO api_keys (name, id, digest, rpm, chars_per_day, max_jobs, origins,"
+                " admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO"
+                " UPDATE SET id = excluded.id, digest = excluded.digest, rpm = excluded.rpm,"
+                " chars_per_day = excluded.chars_per_day, max_jobs = excluded.max_jobs,"
+                " origins = excluded.origins, admin = excluded.admin,"
+                " created_at = excluded.created_at, revoked_at = NULL, last_used_at = NULL",
                 (
                     record.name,
                     record.id,
@@ -140,6 +120,7 @@ class AccessStore(SQLiteStore):
         per-minute limit need not); `charge=False` only asks.
         """
         with self._transaction() as db:
+            self.database.lock(db, f"key:{name}")  # replicas charging one key take turns
             db.execute(
                 "DELETE FROM key_requests WHERE key_name = ? AND at <= ?", (name, now - WINDOW_S)
             )
@@ -182,11 +163,26 @@ class AccessStore(SQLiteStore):
             for r in rows
         ]
 
+    # Secrets every replica shares.
+
+    def secret(self, name: str, adopt: bytes | None = None) -> bytes:
+        """The server secret `name`, made on first use (from `adopt` if given: a secret kept
+        elsewhere before) and the same for every process on this database."""
+        proposed = (adopt or secrets.token_bytes(32)).hex()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO server_secrets (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO NOTHING",
+                (name, proposed),
+            )
+            row = db.execute("SELECT value FROM server_secrets WHERE name = ?", (name,)).fetchone()
+        return bytes.fromhex(row[0])
+
     # Internals.
 
     @staticmethod
     def _add_usage(
-        db: sqlite3.Connection,
+        db: Transaction,
         name: str,
         day: str,
         *,
@@ -198,13 +194,20 @@ class AccessStore(SQLiteStore):
         db.execute(
             "INSERT INTO key_usage (key_name, day, requests, chars, model_ms, tokens)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key_name, day) DO UPDATE SET"
-            " requests = requests + excluded.requests, chars = MAX(0, chars + excluded.chars),"
-            " model_ms = model_ms + excluded.model_ms, tokens = tokens + excluded.tokens",
+            " requests = key_usage.requests + excluded.requests,"
+            " chars = CASE WHEN key_usage.chars + excluded.chars < 0 THEN 0"
+            " ELSE key_usage.chars + excluded.chars END,"
+            " model_ms = key_usage.model_ms + excluded.model_ms,"
+            " tokens = key_usage.tokens + excluded.tokens",
             (name, day, requests, chars, model_ms, tokens),
         )
 
 
-def _key(row: sqlite3.Row) -> KeyRecord:
+def open_access_store(settings: Settings) -> AccessStore:
+    return AccessStore.open(settings.data_dir, settings.database)
+
+
+def _key(row: Any) -> KeyRecord:
     return KeyRecord(
         name=row["name"],
         digest=row["digest"],

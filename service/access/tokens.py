@@ -1,9 +1,9 @@
 """Browser tokens: short-lived, bound to one origin, signed by the server.
 
 A token is `lst_<claims>.<signature>`: the claims (the parent key's id, the origin, the
-expiry) in base64url JSON, and an HMAC-SHA256 of them with a secret kept in the data folder
-(mode 0600). Nothing is stored per token; a token dies with its parent key because the key's
-id is looked up on every use.
+expiry) in base64url JSON, and an HMAC-SHA256 of them with a secret kept in the access store,
+so every replica on one database signs and checks alike. Nothing is stored per token; a token
+dies with its parent key because the key's id is looked up on every use.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import unauthorized
+from .store import AccessStore
 
 TOKEN_PREFIX = "lst_"
 MAX_TTL_S = 900
-SECRET_FILE = "token-signing.key"
+SECRET_NAME = "token-signing"
+LEGACY_SECRET_FILE = "token-signing.key"  # where the secret was kept before the access store
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,11 @@ class TokenSigner:
         self._secret = secret
 
     @classmethod
-    def from_data_dir(cls, data_dir: Path) -> TokenSigner:
-        """The server's signing secret, made on first use (owner-only) and kept across restarts."""
-        path = data_dir / SECRET_FILE
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return cls(path.read_bytes())
-        with os.fdopen(fd, "wb") as file:
-            secret = secrets.token_bytes(32)
-            file.write(secret)
-        return cls(secret)
+    def from_store(cls, store: AccessStore, data_dir: Path) -> TokenSigner:
+        """The store's signing secret, made on first use; a data folder's older secret file
+        is adopted, so tokens issued before the upgrade stay valid."""
+        legacy = data_dir / LEGACY_SECRET_FILE
+        return cls(store.secret(SECRET_NAME, legacy.read_bytes() if legacy.is_file() else None))
 
     def issue(self, claims: TokenClaims) -> str:
         body = _b64(

@@ -1,4 +1,4 @@
-"""Model backends: one interface (`Backend`), three implementations, chosen by a model spec."""
+"""Model backends: one interface (`Backend`), four implementations, chosen by a model spec."""
 
 from __future__ import annotations
 
@@ -30,6 +30,19 @@ def load_backend(spec: ModelSpec, settings: Settings) -> Backend:
             context_tokens=settings.context_tokens,
             threads=settings.inference_threads,
             prompt_cache_mb=settings.prompt_cache_mb,
+        )
+    if spec.kind == "openai":
+        from .openai_compat import OpenAICompatBackend
+
+        key = settings.openai_api_key
+        return OpenAICompatBackend(
+            spec.location,
+            base_url=settings.openai_base_url,
+            api_key=key.get_secret_value() if key else None,
+            context_tokens=settings.context_tokens,
+            concurrency=settings.openai_concurrency,
+            timeout_s=settings.openai_timeout_s,
+            max_retries=settings.openai_max_retries,
         )
     options: dict[str, Any] = {
         "device": settings.device,

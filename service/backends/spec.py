@@ -7,8 +7,8 @@ from typing import Literal
 
 from ..errors import LingosumError
 
-BackendKind = Literal["llama-cpp", "hf-causal", "hf-seq2seq"]
-_KINDS: tuple[BackendKind, ...] = ("llama-cpp", "hf-causal", "hf-seq2seq")
+BackendKind = Literal["llama-cpp", "hf-causal", "hf-seq2seq", "openai"]
+_KINDS: tuple[BackendKind, ...] = ("llama-cpp", "hf-causal", "hf-seq2seq", "openai")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class ModelSpec:
                 f"Model spec {spec!r} must start with one of {', '.join(_KINDS)}.",
                 status=500,
             )
+        if kind == "openai":  # a server's model name is taken whole
+            return cls(kind, rest)
         location, _, revision = rest.partition("@")
         return cls(kind, location, revision or None)
 

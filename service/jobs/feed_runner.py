@@ -37,7 +37,7 @@ def run_feed(
     if output_format == "md" and described.get("feed_title"):
         out.write(f"# {described['feed_title']}\n\n")
     engine = Engine(settings)
-    store = JobStore.open(settings.data_dir)
+    store = JobStore.open(settings.data_dir, settings.database)
     counts = {"summarized": 0, "from the cache": 0, "failed": 0}
 
     def summarize(documents: Sequence[Document]) -> list[DocumentResult | LingosumError]:
@@ -50,7 +50,7 @@ def run_feed(
         with _progress_bar() as progress:
             task = progress.add_task("summarizing", total=len(items))
             for item, outcome in summarize_inline(
-                summarize, store, fingerprint, items, options, settings.job_group_size
+                summarize, store, fingerprint, items, options, settings.job_group
             ):
                 line = item_json(item, outcome)
                 out.write(markdown(line) if output_format == "md" else jsonl(line))

@@ -1,4 +1,5 @@
-"""The jobs side of the service, opened in the API's lifespan: store, worker and webhooks."""
+"""The jobs side of the service, opened in the API's lifespan (or by `lingosum worker`): store,
+worker and webhooks."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ class JobManager:
         notifier: WebhookNotifier | None = None,
         on_results: ResultsObserver | None = None,
     ) -> JobManager:
-        """Create the data folder and database, requeue interrupted items, start the worker."""
-        store = await asyncio.to_thread(JobStore.open, settings.data_dir)
+        """Open (and migrate) the store, requeue interrupted items, start the worker unless
+        `settings.worker` is off (an API replica that only accepts and reports)."""
+        store = await asyncio.to_thread(JobStore.open, settings.data_dir, settings.database)
         requeued = await asyncio.to_thread(store.requeue_interrupted)
         if requeued:
             log.info("requeued %d job item(s) interrupted by the last shutdown", requeued)
@@ -45,7 +47,8 @@ class JobManager:
         notifier = notifier or WebhookNotifier(store, settings)
         worker = JobWorker(store, runner, settings, fingerprint, notifier.kick, on_results)
         manager = cls(store, worker, notifier, settings)
-        worker.start()
+        if settings.worker:
+            worker.start()
         await notifier.kick()
         return manager
 

@@ -1,7 +1,9 @@
 """Sends the webhook of every finished job whose webhook is still pending, one task per job.
 
 The pending state is in the store, so a webhook owed when the process died is sent after
-the restart.
+the restart. Before sending, a process claims the delivery in the store, so among many
+processes sharing one store exactly one sends it (another takes over only if the sender's
+claim lapses, having died mid-delivery).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class WebhookNotifier:
 
     async def _send(self, job_id: str) -> None:
         try:
+            if not await asyncio.to_thread(self._store.claim_webhook, job_id, self._claim_s()):
+                return  # another process is sending it
             delivered = await self._deliver(job_id)
             await asyncio.to_thread(
                 self._store.set_webhook_status, job_id, "delivered" if delivered else "failed"
@@ -67,6 +71,12 @@ class WebhookNotifier:
             log.exception("webhook of job %s failed", job_id)
         finally:
             self._sending.pop(job_id, None)
+
+    def _claim_s(self) -> float:
+        """Longer than every try of one delivery with its backoff."""
+        settings = self._settings
+        backoff = settings.webhook_backoff_s * float(2**settings.webhook_attempts - 1)
+        return settings.webhook_attempts * settings.webhook_timeout_s + backoff + 60
 
     async def _deliver(self, job_id: str) -> bool:
         target = await asyncio.to_thread(self._store.webhook_of, job_id)

@@ -1,83 +1,33 @@
-"""Jobs, their items and results, and the result cache, in one SQLite file (WAL mode).
+"""Jobs, their items and results, and the result cache, in SQLite or PostgreSQL.
 
 Every change is one transaction: an item's result is written together with its state, so a
-crash leaves each item either finished once or still to do. Items that were running when the
-process died are queued again at start-up and simply redone.
+crash leaves each item either finished once or still to do. A worker claims items under its
+name with a lease that it renews while the model runs; an item whose lease lapses (its worker
+died) is queued again and taken by another worker, and only the current claimer may write its
+result. With SQLite one process owns the file, so items left running at start-up are queued
+again at once.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import LingosumError
 from ..pipeline.documents import Options, RejectedItem, WorkItem
-from ..store.sqlite import SQLiteStore
+from ..store import Database, Transaction, open_database
+from ..store.migrations import JOBS
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 ItemState = Literal["queued", "running", "done", "failed", "cancelled", "superseded"]
 WebhookStatus = Literal["none", "pending", "delivered", "failed"]
 ACTIVE: tuple[JobStatus, ...] = ("queued", "running")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    options TEXT NOT NULL,
-    source TEXT,
-    idempotency_key TEXT UNIQUE,
-    request_hash TEXT,
-    webhook_url TEXT,
-    webhook_secret TEXT,
-    webhook_status TEXT NOT NULL DEFAULT 'none',
-    owner TEXT
-);
-CREATE TABLE IF NOT EXISTS items (
-    job_id TEXT NOT NULL REFERENCES jobs(id),
-    idx INTEGER NOT NULL,
-    item_id TEXT NOT NULL,
-    title TEXT,
-    link TEXT,
-    text TEXT NOT NULL,
-    source_language TEXT,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    cached INTEGER NOT NULL DEFAULT 0,
-    result TEXT,
-    error TEXT,
-    PRIMARY KEY (job_id, idx)
-);
-CREATE INDEX IF NOT EXISTS items_by_state ON items (state, job_id);
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at);
-CREATE TABLE IF NOT EXISTS cache (
-    key TEXT PRIMARY KEY,
-    result TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS documents (
-    owner TEXT NOT NULL,
-    external_id TEXT NOT NULL,
-    revision INTEGER,
-    options TEXT NOT NULL,
-    result TEXT NOT NULL,
-    job_id TEXT,
-    made_at REAL NOT NULL,
-    PRIMARY KEY (owner, external_id)
-);
-"""
-# Columns added after the first release, each added to an older database at start-up.
-_ADDED_COLUMNS = {
-    "jobs": {"owner": "TEXT"},
-    "items": {"external_id": "TEXT", "revision": "INTEGER"},
-}
+_ALL_ROWS = 2**62  # a LIMIT both databases read as none
 
 
 @dataclass(frozen=True)
@@ -163,22 +113,23 @@ def job_not_found(job_id: str) -> LingosumError:
     return LingosumError("job_not_found", f"There is no job {job_id!r}.", status=404)
 
 
-class JobStore(SQLiteStore):
-    """Thread-safe: one connection, one lock; callers on the event loop use a thread."""
+class JobStore:
+    """Thread-safe; callers on the event loop use a thread. `clock` is the time leases use."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
-        with self._transaction() as db:
-            for table, added in _ADDED_COLUMNS.items():
-                columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-                for name, kind in added.items():
-                    if name not in columns:  # a database made before this column existed
-                        db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    FILE = "jobs.sqlite3"
+
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+        self.database = database
+        self.clock = clock
+        self._transaction = database.transaction
 
     @classmethod
-    def open(cls, data_dir: Path) -> JobStore:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return cls(data_dir / "jobs.sqlite3")
+    def open(cls, data_dir: Path, url: str | None = None) -> JobStore:
+        """The store at `url` (LINGOSUM_DATABASE_URL), by default a file in `data_dir`."""
+        return cls(open_database(url, data_dir / cls.FILE, "jobs", JOBS))
+
+    def close(self) -> None:
+        self.database.close()
 
     # Submission and reading.
 
@@ -251,7 +202,7 @@ class JobStore(SQLiteStore):
             self._record(db, job_id)  # 404 for an unknown job
             rows = db.execute(
                 f"SELECT {_ITEM_COLUMNS} FROM items WHERE job_id = ? ORDER BY idx LIMIT ? OFFSET ?",
-                (job_id, limit, offset),
+                (job_id, limit if limit >= 0 else _ALL_ROWS, offset),
             ).fetchall()
         return [_item_record(row) for row in rows]
 
@@ -281,82 +232,135 @@ class JobStore(SQLiteStore):
         return (row[0], row[1]) if row and row[0] else None
 
     def jobs_with_webhook(self, status: WebhookStatus) -> list[str]:
+        """Jobs whose webhook is in `status`; pending ones only if no process is sending them."""
         with self._transaction() as db:
             rows = db.execute(
-                "SELECT id FROM jobs WHERE webhook_status = ? ORDER BY updated_at", (status,)
+                "SELECT id FROM jobs WHERE webhook_status = ? AND (webhook_claimed_until IS NULL"
+                " OR webhook_claimed_until < ?) ORDER BY updated_at",
+                (status, self.clock()),
             ).fetchall()
         return [row[0] for row in rows]
 
+    def claim_webhook(self, job_id: str, for_s: float) -> bool:
+        """Whether this process may send the job's pending webhook, which no other process
+        then sends for `for_s` seconds (after that, a lost sender's delivery is taken over)."""
+        now = self.clock()
+        with self._transaction() as db:
+            return bool(
+                db.execute(
+                    "UPDATE jobs SET webhook_claimed_until = ? WHERE id = ?"
+                    " AND webhook_status = 'pending'"
+                    " AND (webhook_claimed_until IS NULL OR webhook_claimed_until < ?)",
+                    (now + for_s, job_id, now),
+                ).rowcount
+            )
+
     def set_webhook_status(self, job_id: str, status: WebhookStatus) -> None:
         with self._transaction() as db:
-            db.execute("UPDATE jobs SET webhook_status = ? WHERE id = ?", (status, job_id))
+            db.execute(
+                "UPDATE jobs SET webhook_status = ?, webhook_claimed_until = NULL WHERE id = ?",
+                (status, job_id),
+            )
 
-    # The worker's side.
+    # The workers' side. `worker` names the claiming process; only it may write its items.
 
     def requeue_interrupted(self) -> int:
-        """Items left running by a process that died are queued again (their attempt counts)."""
+        """Items whose claimer is gone are queued again (their attempt counts): with SQLite,
+        every running item (one process owns the file); on a shared database, lapsed leases."""
         with self._transaction() as db:
-            return db.execute("UPDATE items SET state = 'queued' WHERE state = 'running'").rowcount
+            if self.database.shared:
+                return self._requeue_lapsed(db)
+            return db.execute(
+                "UPDATE items SET state = 'queued', claimed_by = NULL, lease_until = NULL"
+                " WHERE state = 'running'"
+            ).rowcount
 
     def next_queued_job(self) -> Claim | None:
-        """The oldest job not started yet, with all its queued items; it becomes running."""
+        """The oldest job not started yet, with all its queued items; it becomes running.
+
+        The items stay queued (any worker may claim them); the caller writes the ones the
+        cache answers.
+        """
         with self._transaction() as db:
             row = db.execute(
-                "SELECT id, options FROM jobs WHERE status = 'queued' ORDER BY created_at LIMIT 1"
+                "SELECT id, options, owner FROM jobs WHERE status = 'queued'"
+                " ORDER BY created_at LIMIT 1" + self.database.skip_locked("jobs")
             ).fetchone()
             if row is None:
                 return None
             db.execute(
                 "UPDATE jobs SET status = 'running', updated_at = ? WHERE id = ?",
-                (time.time(), row["id"]),
+                (self.clock(), row["id"]),
             )
             items = db.execute(
                 f"SELECT {_WORK_COLUMNS} FROM items"
                 " WHERE job_id = ? AND state = 'queued' ORDER BY idx",
                 (row["id"],),
             ).fetchall()
-        return Claim(row["id"], _options(row["options"]), [_work_item(r) for r in items])
-
-    def claim(self, size: int, max_attempts: int) -> Claim | None:
-        """Up to `size` queued items of the oldest running job, marked running, attempt counted.
-
-        Items already started `max_attempts` times fail instead of running again.
-        """
-        with self._transaction() as db:
-            row = db.execute(
-                "SELECT j.id, j.options, j.owner FROM jobs j WHERE j.status = 'running' AND EXISTS"
-                " (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.state = 'queued')"
-                " ORDER BY j.created_at LIMIT 1"
-            ).fetchone()
-            if row is None:
-                return None
-            job_id = row["id"]
-            self._abandon_exhausted(db, job_id, max_attempts)
-            items = db.execute(
-                f"SELECT {_WORK_COLUMNS} FROM items"
-                " WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?",
-                (job_id, size),
-            ).fetchall()
-            db.executemany(
-                "UPDATE items SET state = 'running', attempts = attempts + 1"
-                " WHERE job_id = ? AND idx = ?",
-                [(job_id, item["idx"]) for item in items],
-            )
-            self._finish_if_complete(db, job_id)
         work = [_work_item(r) for r in items]
-        return Claim(job_id, _options(row["options"]), work, row["owner"])
+        return Claim(row["id"], _options(row["options"]), work, row["owner"])
 
-    def complete(self, job_id: str, outcomes: Sequence[Outcome]) -> JobStatus | None:
+    def claim(
+        self, size: int, max_attempts: int, worker: str = "", lease_s: float = 60.0
+    ) -> Claim | None:
+        """Up to `size` queued items of the oldest running job, claimed by `worker` until its
+        lease lapses `lease_s` from now, attempt counted.
+
+        Items another worker holds are skipped, not waited for. Items already started
+        `max_attempts` times fail instead of running again (the claim's `complete` then
+        finishes the job if they were its last).
+        """
+        now = self.clock()
+        with self._transaction() as db:
+            self._requeue_lapsed(db)
+            found = db.execute(
+                "SELECT i.job_id, i.idx, i.item_id, i.text, i.title, i.source_language, i.link,"
+                " i.external_id, i.revision, i.attempts FROM items i JOIN jobs j ON j.id = i.job_id"
+                " WHERE i.state = 'queued' AND j.status = 'running'"
+                " ORDER BY j.created_at, i.job_id, i.idx LIMIT ?" + self.database.skip_locked("i"),
+                (size,),
+            ).fetchall()
+            if not found:
+                return None
+            job_id = found[0]["job_id"]
+            rows = [row for row in found if row["job_id"] == job_id]  # a group is one job's
+            job = db.execute("SELECT options, owner FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            exhausted = [row["idx"] for row in rows if row["attempts"] >= max_attempts]
+            fresh = [row for row in rows if row["attempts"] < max_attempts]
+            self._abandon(db, job_id, exhausted, max_attempts)
+            db.executemany(
+                "UPDATE items SET state = 'running', attempts = attempts + 1, claimed_by = ?,"
+                " lease_until = ? WHERE job_id = ? AND idx = ?",
+                [(worker, now + lease_s, job_id, row["idx"]) for row in fresh],
+            )
+        work = [_work_item(row) for row in fresh]
+        return Claim(job_id, _options(job["options"]), work, job["owner"])
+
+    def renew(self, worker: str, lease_s: float) -> int:
+        """Extend the lease of every item `worker` is running; how many it still holds."""
+        with self._transaction() as db:
+            return db.execute(
+                "UPDATE items SET lease_until = ? WHERE state = 'running' AND claimed_by = ?",
+                (self.clock() + lease_s, worker),
+            ).rowcount
+
+    def complete(
+        self, job_id: str, outcomes: Sequence[Outcome], worker: str = ""
+    ) -> JobStatus | None:
         """Write each outcome with its item's state (and cache entry) in one transaction.
 
-        Only items still queued or running are written, so a result never lands twice and a
-        cancelled item stays cancelled. Returns the job's status if this finished it.
+        Only items still queued, or running under `worker`'s claim, are written, so a result
+        never lands twice, an item another worker took over is left to it, and a cancelled
+        item stays cancelled. Returns the job's status if this finished it.
         """
         with self._transaction() as db:
+            # Writers of one job take turns, so the last one sees every item finished.
+            db.execute("SELECT id FROM jobs WHERE id = ?" + self.database.for_update, (job_id,))
             for outcome in outcomes:
                 written = db.execute(
-                    "UPDATE items SET state = ?, cached = ?, result = ?, error = ?"
-                    " WHERE job_id = ? AND idx = ? AND state IN ('queued', 'running')",
+                    "UPDATE items SET state = ?, cached = ?, result = ?, error = ?,"
+                    " claimed_by = NULL, lease_until = NULL WHERE job_id = ? AND idx = ?"
+                    " AND (state = 'queued' OR (state = 'running' AND claimed_by = ?))",
                     (
                         "done" if outcome.result is not None else "failed",
                         int(outcome.cached),
@@ -366,27 +370,30 @@ class JobStore(SQLiteStore):
                         _error_json(outcome.error) if outcome.error is not None else None,
                         job_id,
                         outcome.index,
+                        worker,
                     ),
                 ).rowcount
                 if written and outcome.cache_entry is not None:
                     self._put_cache(db, *outcome.cache_entry)
                 if written and outcome.result is not None:
                     self._record_item_document(db, job_id, outcome)
-            db.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (time.time(), job_id))
+            db.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (self.clock(), job_id))
             return self._finish_if_complete(db, job_id)
 
-    def release(self, job_id: str, indexes: Sequence[int]) -> None:
-        """Put running items back in the queue (their model call failed as a whole)."""
+    def release(self, job_id: str, indexes: Sequence[int], worker: str = "") -> None:
+        """Put `worker`'s running items back in the queue (their model call failed as a whole)."""
         with self._transaction() as db:
             db.executemany(
-                "UPDATE items SET state = 'queued' WHERE job_id = ? AND idx = ?"
-                " AND state = 'running'",
-                [(job_id, index) for index in indexes],
+                "UPDATE items SET state = 'queued', claimed_by = NULL, lease_until = NULL"
+                " WHERE job_id = ? AND idx = ? AND state = 'running' AND claimed_by = ?",
+                [(job_id, index, worker) for index in indexes],
             )
 
     def cancel(self, job_id: str) -> JobRecord:
-        """Queued items are cancelled; the group on the model finishes and is kept."""
+        """Queued items are cancelled; groups already on a model finish and are kept. Workers
+        claim only items of running jobs, so every process stops taking the job's items."""
         with self._transaction() as db:
+            db.execute("SELECT id FROM jobs WHERE id = ?" + self.database.for_update, (job_id,))
             record = self._record(db, job_id)
             if record.status in ("done", "failed"):
                 raise LingosumError(
@@ -446,7 +453,7 @@ class JobStore(SQLiteStore):
             self._put_document(db, owner, external_id, revision, options, result, None)
             self._supersede_queued(db, owner, external_id, revision)
 
-    def _supersede(self, db: sqlite3.Connection, owner: str, job_id: str, item: WorkItem) -> None:
+    def _supersede(self, db: Transaction, owner: str, job_id: str, item: WorkItem) -> None:
         """A newer revision supersedes the story's older queued items; an item older than a
         revision already queued, running or finished is superseded itself."""
         story, revision = item.external_id, item.revision
@@ -470,7 +477,7 @@ class JobStore(SQLiteStore):
 
     def _supersede_queued(
         self,
-        db: sqlite3.Connection,
+        db: Transaction,
         owner: str,
         external_id: str | None,
         revision: int | None,
@@ -493,7 +500,7 @@ class JobStore(SQLiteStore):
         for job in jobs:
             self._finish_if_complete(db, job)
 
-    def _record_item_document(self, db: sqlite3.Connection, job_id: str, outcome: Outcome) -> None:
+    def _record_item_document(self, db: Transaction, job_id: str, outcome: Outcome) -> None:
         item = db.execute(
             "SELECT i.external_id, i.revision, j.owner, j.options FROM items i"
             " JOIN jobs j ON j.id = i.job_id WHERE i.job_id = ? AND i.idx = ?",
@@ -513,7 +520,7 @@ class JobStore(SQLiteStore):
 
     @staticmethod
     def _put_document(
-        db: sqlite3.Connection,
+        db: Transaction,
         owner: str,
         external_id: str,
         revision: int | None,
@@ -559,14 +566,15 @@ class JobStore(SQLiteStore):
     # Internals; each runs inside a transaction.
 
     @staticmethod
-    def _put_cache(db: sqlite3.Connection, key: str, result: dict[str, Any]) -> None:
+    def _put_cache(db: Transaction, key: str, result: dict[str, Any]) -> None:
         db.execute(
-            "INSERT OR REPLACE INTO cache (key, result, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO cache (key, result, created_at) VALUES (?, ?, ?) ON CONFLICT (key)"
+            " DO UPDATE SET result = excluded.result, created_at = excluded.created_at",
             (key, json.dumps(result, ensure_ascii=False), time.time()),
         )
 
     @staticmethod
-    def _by_key(db: sqlite3.Connection, key: str, request_hash: str | None) -> str | None:
+    def _by_key(db: Transaction, key: str, request_hash: str | None) -> str | None:
         row = db.execute(
             "SELECT id, request_hash FROM jobs WHERE idempotency_key = ?", (key,)
         ).fetchone()
@@ -581,7 +589,7 @@ class JobStore(SQLiteStore):
         return str(row["id"])
 
     @staticmethod
-    def _check_capacity(db: sqlite3.Connection, adding: int, capacity: int) -> None:
+    def _check_capacity(db: Transaction, adding: int, capacity: int) -> None:
         row = db.execute(
             "SELECT COUNT(*) FROM items WHERE state IN ('queued', 'running')"
         ).fetchone()
@@ -593,19 +601,26 @@ class JobStore(SQLiteStore):
                 retry_after=60,
             )
 
-    def _abandon_exhausted(self, db: sqlite3.Connection, job_id: str, max_attempts: int) -> None:
+    def _requeue_lapsed(self, db: Transaction) -> int:
+        return db.execute(
+            "UPDATE items SET state = 'queued', claimed_by = NULL, lease_until = NULL"
+            " WHERE state = 'running' AND lease_until < ?",
+            (self.clock(),),
+        ).rowcount
+
+    @staticmethod
+    def _abandon(db: Transaction, job_id: str, indexes: list[int], max_attempts: int) -> None:
         error = LingosumError(
             "item_abandoned",
             f"The item was started {max_attempts} times without finishing.",
             status=500,
         )
-        db.execute(
-            "UPDATE items SET state = 'failed', error = ?"
-            " WHERE job_id = ? AND state = 'queued' AND attempts >= ?",
-            (_error_json(error), job_id, max_attempts),
+        db.executemany(
+            "UPDATE items SET state = 'failed', error = ? WHERE job_id = ? AND idx = ?",
+            [(_error_json(error), job_id, index) for index in indexes],
         )
 
-    def _finish_if_complete(self, db: sqlite3.Connection, job_id: str) -> JobStatus | None:
+    def _finish_if_complete(self, db: Transaction, job_id: str) -> JobStatus | None:
         counts = _progress(db, job_id)
         status = db.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()[0]
         if status not in ACTIVE or counts.queued or counts.running:
@@ -615,14 +630,14 @@ class JobStore(SQLiteStore):
         return finished
 
     @staticmethod
-    def _set_finished(db: sqlite3.Connection, job_id: str, status: JobStatus) -> None:
+    def _set_finished(db: Transaction, job_id: str, status: JobStatus) -> None:
         db.execute(
             "UPDATE jobs SET status = ?, updated_at = ?, webhook_status ="
             " CASE WHEN webhook_url IS NULL THEN 'none' ELSE 'pending' END WHERE id = ?",
             (status, time.time(), job_id),
         )
 
-    def _record(self, db: sqlite3.Connection, job_id: str) -> JobRecord:
+    def _record(self, db: Transaction, job_id: str) -> JobRecord:
         row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise job_not_found(job_id)
@@ -640,7 +655,7 @@ class JobStore(SQLiteStore):
         )
 
 
-def _progress(db: sqlite3.Connection, job_id: str) -> Progress:
+def _progress(db: Transaction, job_id: str) -> Progress:
     rows = db.execute(
         "SELECT state, COUNT(*), SUM(cached) FROM items WHERE job_id = ? GROUP BY state",
         (job_id,),
@@ -686,7 +701,7 @@ _ITEM_COLUMNS = (
 )
 
 
-def _work_item(row: sqlite3.Row) -> WorkItem:
+def _work_item(row: Any) -> WorkItem:
     return WorkItem(
         row["idx"],
         row["item_id"],
@@ -699,7 +714,7 @@ def _work_item(row: sqlite3.Row) -> WorkItem:
     )
 
 
-def _item_record(row: sqlite3.Row) -> ItemRecord:
+def _item_record(row: Any) -> ItemRecord:
     return ItemRecord(
         row["idx"],
         row["item_id"],

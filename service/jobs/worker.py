@@ -1,8 +1,10 @@
-"""The job worker: an asyncio task beside the HTTP requests.
+"""The job worker: an asyncio task beside the HTTP requests, or alone in `lingosum worker`.
 
 It starts new jobs by answering their cached items at once, then feeds the remaining items
 to the engine through the runner's one model thread, a small group per call. It waits for
-each call before sending the next, so requests queued meanwhile run between groups.
+each call before sending the next, so requests queued meanwhile run between groups. Any
+number of workers, in any processes, may share one store: each claims its group under its
+own name and renews the claim's lease while the model works.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from ..errors import LingosumError
 from ..pipeline.engine import DocumentResult
@@ -22,6 +27,8 @@ from .store import Claim, JobStore, Outcome
 log = logging.getLogger(__name__)
 
 IDLE_S = 1.0  # the longest a worker sleeps without being woken
+# Errors after which an item is worth another attempt later rather than failing now.
+RETRYABLE = frozenset({"model_server_error"})
 
 # Told of each group's engine results, with the job's owner (for usage and metrics).
 ResultsObserver = Callable[[str | None, Sequence[DocumentResult | LingosumError]], Awaitable[None]]
@@ -36,7 +43,9 @@ class JobWorker:
         fingerprint: str,
         on_progress: Callable[[], Awaitable[None]],
         on_results: ResultsObserver | None = None,
+        name: str | None = None,
     ) -> None:
+        self.name = name or worker_name()
         self._store = store
         self._runner = runner
         self._settings = settings
@@ -86,7 +95,11 @@ class JobWorker:
             await self._answer_from_cache(started)
             return True
         claim = await asyncio.to_thread(
-            self._store.claim, self._settings.job_group_size, self._settings.job_max_attempts
+            self._store.claim,
+            self._settings.job_group,
+            self._settings.job_max_attempts,
+            self.name,
+            self._settings.job_lease_s,
         )
         if claim is None:
             return False
@@ -104,20 +117,44 @@ class JobWorker:
             plan_group, claim.items, claim.options, self._fingerprint, self._store.cached
         )
         try:
-            results = (
-                await self._runner.summarize(plan.documents, bounded=False) if plan.misses else []
-            )
-        except Exception:
-            await asyncio.to_thread(
-                self._store.release, claim.job_id, [item.index for item in claim.items]
-            )
+            async with self._renewing():
+                results = (
+                    await self._runner.summarize(plan.documents, bounded=False)
+                    if plan.misses
+                    else []
+                )
+        except BaseException:  # a failed call, or the worker stopping: others take the items
+            await self._release(claim, [item.index for item in claim.items])
             raise
-        await self._complete(claim, plan.outcomes(results))
+        outcomes = plan.outcomes(results)
+        retry = [o.index for o in outcomes if o.error is not None and o.error.code in RETRYABLE]
+        await self._complete(claim, [o for o in outcomes if o.index not in retry])
+        await self._release(claim, retry)
         if self._on_results is not None and results:
             await self._on_results(claim.owner, results)
 
+    @contextlib.asynccontextmanager
+    async def _renewing(self) -> AsyncIterator[None]:
+        """Renew this worker's lease while the block runs (a third of the lease at a time)."""
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self._settings.job_lease_s / 3)
+                await asyncio.to_thread(self._store.renew, self.name, self._settings.job_lease_s)
+
+        task = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def _release(self, claim: Claim, indexes: list[int]) -> None:
+        if indexes:
+            await asyncio.to_thread(self._store.release, claim.job_id, indexes, self.name)
+
     async def _complete(self, claim: Claim, outcomes: list[Outcome]) -> None:
-        finished = await asyncio.to_thread(self._store.complete, claim.job_id, outcomes)
+        finished = await asyncio.to_thread(self._store.complete, claim.job_id, outcomes, self.name)
         if finished is not None:
             log.info("job %s finished: %s", claim.job_id, finished)
         await self._on_progress()
@@ -126,3 +163,8 @@ class JobWorker:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=IDLE_S)
         self._wake.clear()
+
+
+def worker_name() -> str:
+    """A name no other worker has: the host, the process and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"

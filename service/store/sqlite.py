@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from .database import Cursor, Database, Transaction
 
 
-class SQLiteStore:
-    """Base of the stores kept in SQLite; callers on the event loop use a thread."""
+class _SQLiteTransaction(Transaction):
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
 
-    def __init__(
-        self, path: Path, schema: str, synchronous: Literal["NORMAL", "FULL"] = "FULL"
-    ) -> None:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        return self._db.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._db.executemany(sql, rows)
+
+
+class SQLiteDatabase(Database):
+    """WAL mode; every transaction is `BEGIN IMMEDIATE`, so writers take turns."""
+
+    def __init__(self, path: Path, synchronous: Literal["NORMAL", "FULL"] = "FULL") -> None:
         self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
@@ -24,22 +39,24 @@ class SQLiteStore:
         self._db.execute(f"PRAGMA synchronous={synchronous}")
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA foreign_keys=ON")
-        with self._transaction() as db:
-            for statement in schema.split(";"):
-                if statement.strip():
-                    db.execute(statement)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Transaction]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield _SQLiteTransaction(self._db)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    def lock(self, db: Transaction, name: str) -> None:
+        """`BEGIN IMMEDIATE` already holds the whole database."""
+
+    def columns(self, db: Transaction, table: str) -> set[str]:
+        return {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}

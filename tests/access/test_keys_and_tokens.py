@@ -17,6 +17,7 @@ from service.access.keys import (
     new_secret,
     normalize_origin,
 )
+from service.access.store import AccessStore
 from service.access.tokens import TokenClaims, TokenSigner
 from service.errors import LingosumError
 
@@ -67,8 +68,16 @@ def test_reserved_or_odd_names_are_refused(name: str) -> None:
         check_name(name)
 
 
+def signer_of(data_dir: Path) -> TokenSigner:
+    store = AccessStore.open(data_dir)
+    try:
+        return TokenSigner.from_store(store, data_dir)
+    finally:
+        store.close()
+
+
 def test_token_round_trip_expiry_and_tampering(tmp_path: Path) -> None:
-    signer = TokenSigner.from_data_dir(tmp_path)
+    signer = signer_of(tmp_path)
     claims = TokenClaims("key-id", "https://cms.example", 1_000)
     token = signer.issue(claims)
     assert token.startswith("lst_")
@@ -85,12 +94,19 @@ def test_token_round_trip_expiry_and_tampering(tmp_path: Path) -> None:
         with pytest.raises(LingosumError) as error:
             signer.verify(bad, now=0)
         assert error.value.status == 401
-    assert TokenSigner.from_data_dir(tmp_path).verify(token, 0) == claims  # the same secret
+    assert signer_of(tmp_path).verify(token, 0) == claims  # the same secret
     with pytest.raises(LingosumError):
-        TokenSigner.from_data_dir(tmp_path / "other").verify(token, now=0)
+        signer_of(tmp_path / "other").verify(token, now=0)
 
 
-def test_signing_secret_is_owner_only(tmp_path: Path) -> None:
-    TokenSigner.from_data_dir(tmp_path)
-    [path] = tmp_path.iterdir()
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+def test_signing_secret_is_in_an_owner_only_store(tmp_path: Path) -> None:
+    signer_of(tmp_path)
+    for path in tmp_path.iterdir():
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_data_folder_secret_file_from_before_the_store_is_adopted(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "token-signing.key").write_bytes(b"s" * 32)
+    token = TokenSigner(b"s" * 32).issue(TokenClaims("k", "https://cms.example", 100))
+    assert signer_of(tmp_path).verify(token, 0).key_id == "k"

@@ -1,8 +1,10 @@
-"""The job store: resume after a crash, exactly-once results, idempotency, cancel, capacity."""
+"""The job store, on SQLite and PostgreSQL: resume after a crash, leases that lapse,
+exactly-once results, idempotency, cancel, capacity, webhook delivery claims."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from service.errors import LingosumError
 from service.jobs.store import JobStore, Outcome, Webhook
 from service.pipeline.documents import Options, RejectedItem, WorkItem
+from service.store.migrations import JOBS
 
 OPTIONS = Options({"en": "en", "zh": "zh-Hans"}, "short")
 
@@ -22,13 +25,35 @@ def done(index: int) -> Outcome:
     return Outcome(index, {"summaries": {"en": {"text": f"summary {index}"}}})
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> JobStore:
-    return JobStore.open(tmp_path / "data")
+def store(tmp_path: Path, database_url: str | None) -> Iterator[JobStore]:
+    store = JobStore.open(tmp_path / "data", database_url)
+    store.clock = Clock()
+    yield store
+    store.close()
 
 
-def started(store: JobStore, count: int) -> str:
-    job, created = store.create_job(OPTIONS, items(count))
+def count(store: JobStore, sql: str, *params: object) -> int:
+    with store.database.transaction() as db:
+        return int(db.execute(sql, params).fetchone()[0])
+
+
+@pytest.fixture
+def clock(store: JobStore) -> Clock:
+    assert isinstance(store.clock, Clock)
+    return store.clock
+
+
+def started(store: JobStore, size: int) -> str:
+    job, created = store.create_job(OPTIONS, items(size))
     assert created
     claim = store.next_queued_job()
     assert claim is not None and claim.job_id == job.id
@@ -63,6 +88,7 @@ def test_a_job_runs_in_groups_and_finishes_done(store: JobStore) -> None:
 
 
 def test_a_crash_mid_group_redoes_only_the_items_in_flight(tmp_path: Path) -> None:
+    """SQLite: one process owns the file, so at start-up every running item was interrupted."""
     store = JobStore.open(tmp_path)
     job_id = started(store, 4)
     group = store.claim(2, max_attempts=3)
@@ -94,10 +120,7 @@ def test_a_result_is_written_once_even_if_a_stale_group_reports_late(store: JobS
 
     [item] = store.items(job_id)
     assert item.result == done(0).result
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("SELECT COUNT(*) FROM items WHERE job_id = ?", (job_id,)).fetchone() == (
-            1,
-        )
+    assert count(store, "SELECT COUNT(*) FROM items WHERE job_id = ?", job_id) == 1
 
 
 def test_cache_entries_are_written_with_their_result(store: JobStore) -> None:
@@ -133,9 +156,8 @@ def test_same_idempotency_key_returns_the_same_job_and_a_different_body_conflict
     with pytest.raises(LingosumError) as conflict:
         store.create_job(OPTIONS, items(2), idempotency_key="k", request_hash="h2")
     assert (conflict.value.status, conflict.value.code) == (409, "idempotency_conflict")
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("SELECT COUNT(*) FROM jobs").fetchone() == (1,)
-        assert db.execute("SELECT COUNT(*) FROM items").fetchone() == (3,)
+    assert count(store, "SELECT COUNT(*) FROM jobs") == 1
+    assert count(store, "SELECT COUNT(*) FROM items") == 3
 
 
 def test_cancel_stops_queued_items_and_keeps_the_group_in_flight(store: JobStore) -> None:
@@ -179,17 +201,18 @@ def test_items_refused_at_submission_fail_alone_and_a_job_of_only_those_fails(
     assert hopeless.status == "failed"
 
 
-def test_items_that_keep_dying_are_abandoned(store: JobStore) -> None:
+def test_items_that_keep_dying_are_abandoned(store: JobStore, clock: Clock) -> None:
     job_id = started(store, 1)
     for _ in range(2):
-        assert store.claim(1, max_attempts=2) is not None
-        assert store.requeue_interrupted() == 1
+        assert store.claim(1, max_attempts=2, worker="w", lease_s=10) is not None
+        clock.now += 11  # the worker died: its lease lapses
 
-    claim = store.claim(1, max_attempts=2)
+    claim = store.claim(1, max_attempts=2, worker="w", lease_s=10)
     assert claim is not None and claim.items == []
     [item] = store.items(job_id)
     assert (item.state, item.attempts) == ("failed", 2)
     assert item.error is not None and item.error["code"] == "item_abandoned"
+    assert store.complete(job_id, [], "w") == "failed"
     assert store.job(job_id).status == "failed"
 
 
@@ -254,15 +277,88 @@ def test_a_finished_story_is_kept_unless_a_newer_revision_is(store: JobStore) ->
     assert store.document(None, "story") == newer  # an admin sees every owner's
 
 
-def test_an_older_database_gets_the_story_columns(tmp_path: Path) -> None:
-    path = tmp_path / "jobs.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE items (job_id TEXT, idx INTEGER, item_id TEXT, title TEXT, link TEXT,"
-            " text TEXT, source_language TEXT, state TEXT, attempts INTEGER DEFAULT 0,"
-            " cached INTEGER DEFAULT 0, result TEXT, error TEXT, PRIMARY KEY (job_id, idx))"
+def test_a_lapsed_lease_goes_to_another_worker_and_the_first_cannot_write(
+    store: JobStore, clock: Clock
+) -> None:
+    job_id = started(store, 3)
+    first = store.claim(2, max_attempts=3, worker="a", lease_s=30)
+    assert first is not None and [item.index for item in first.items] == [0, 1]
+    clock.now += 20
+    assert store.renew("a", 30) == 2  # a renews while its model works...
+    clock.now += 20
+    second = store.claim(3, max_attempts=3, worker="b", lease_s=60)
+    assert second is not None and [item.index for item in second.items] == [2]
+    clock.now += 31  # ...then dies, and its lease lapses
+    third = store.claim(3, max_attempts=3, worker="b", lease_s=30)
+    assert third is not None and [item.index for item in third.items] == [0, 1]
+
+    late = Outcome(0, {"summaries": {"en": {"text": "from the worker that died"}}})
+    assert store.complete(job_id, [late], "a") is None
+    assert store.renew("a", 30) == 0
+    assert store.complete(job_id, [done(2)], "b") is None
+    assert store.complete(job_id, [done(0), done(1)], "b") == "done"
+    states = store.items(job_id)
+    assert [item.result for item in states] == [done(i).result for i in range(3)]
+    assert [item.attempts for item in states] == [2, 2, 1]
+
+
+def test_claims_of_two_workers_never_overlap(store: JobStore) -> None:
+    job_id = started(store, 5)
+    a = store.claim(2, max_attempts=3, worker="a")
+    b = store.claim(2, max_attempts=3, worker="b")
+    assert a is not None and b is not None
+    assert [i.index for i in a.items] == [0, 1] and [i.index for i in b.items] == [2, 3]
+    assert store.complete(job_id, [done(2)], "a") is None  # not a's item: refused
+    assert store.items(job_id)[2].state == "running"
+    store.release(job_id, [2, 3], "b")
+    assert [i.state for i in store.items(job_id)][2:] == ["queued"] * 3
+
+
+def test_a_webhook_is_claimed_by_one_process_until_its_claim_lapses(
+    store: JobStore, clock: Clock
+) -> None:
+    job, _ = store.create_job(OPTIONS, items(1), webhook=Webhook("http://127.0.0.1:9/h", "s"))
+    store.next_queued_job()
+    assert store.claim(1, max_attempts=3) is not None
+    store.complete(job.id, [done(0)])
+
+    assert store.claim_webhook(job.id, 60)
+    assert not store.claim_webhook(job.id, 60)  # another process: already being sent
+    assert store.jobs_with_webhook("pending") == []
+    clock.now += 61  # the sender died mid-delivery
+    assert store.jobs_with_webhook("pending") == [job.id]
+    assert store.claim_webhook(job.id, 60)
+    store.set_webhook_status(job.id, "delivered")
+    assert not store.claim_webhook(job.id, 60)
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path: Path, database_url: str | None) -> None:
+    for _ in range(2):
+        store = JobStore.open(tmp_path, database_url)
+        versions = count(
+            store, "SELECT COUNT(*) FROM schema_migrations WHERE component = ?", "jobs"
         )
-    JobStore(path).close()
-    with sqlite3.connect(path) as db:
+        store.close()
+        assert versions == len(JOBS)
+
+
+def test_a_database_made_before_migrations_is_adopted(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "jobs.sqlite3") as db:  # the schema of the first release
+        db.executescript(
+            "CREATE TABLE jobs (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at REAL NOT"
+            " NULL, updated_at REAL NOT NULL, options TEXT NOT NULL, source TEXT,"
+            " idempotency_key TEXT UNIQUE, request_hash TEXT, webhook_url TEXT,"
+            " webhook_secret TEXT, webhook_status TEXT NOT NULL DEFAULT 'none');"
+            "CREATE TABLE items (job_id TEXT NOT NULL REFERENCES jobs(id), idx INTEGER NOT NULL,"
+            " item_id TEXT NOT NULL, title TEXT, link TEXT, text TEXT NOT NULL,"
+            " source_language TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+            " cached INTEGER NOT NULL DEFAULT 0, result TEXT, error TEXT,"
+            " PRIMARY KEY (job_id, idx));"
+        )
+    store = JobStore.open(tmp_path)
+    job_id = started(store, 1)
+    assert store.claim(1, max_attempts=3, worker="w") is not None
+    assert store.complete(job_id, [done(0)], "w") == "done"
+    with sqlite3.connect(tmp_path / "jobs.sqlite3") as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
-    assert {"external_id", "revision"} <= columns
+    assert {"external_id", "revision", "claimed_by", "lease_until"} <= columns

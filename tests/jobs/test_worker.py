@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from service.backends.base import GenerationRequest
+from service.errors import LingosumError
 from service.jobs.cache_key import model_fingerprint
 from service.jobs.store import JobStore
 from service.jobs.worker import JobWorker
@@ -195,5 +196,29 @@ def test_the_running_worker_survives_a_broken_step(tmp_path: Path) -> None:
         await worker.stop()
         [item] = setup.store.items(job_id)
         assert item.error is not None and item.error["code"] == "item_abandoned"
+
+    run(scenario)
+
+
+def test_an_item_the_model_server_failed_goes_back_to_the_queue(tmp_path: Path) -> None:
+    failures = [LingosumError("model_server_error", "The model server failed: 503.", 502)]
+
+    def flaky(request: GenerationRequest) -> str:
+        if task_of(request) == "summarize_short" and failures:
+            raise failures.pop()
+        return respond(request)
+
+    setup = Setup(tmp_path, FakeBackend(flaky))
+
+    async def scenario() -> None:
+        worker = await setup.worker()
+        job_id = setup.submit(articles(ARTICLES[0]))
+        assert await worker.step()  # starts the job
+        assert await worker.step()  # the server fails: the item is queued again, not failed
+        [item] = setup.store.items(job_id)
+        assert (item.state, item.attempts, item.error) == ("queued", 1, None)
+        await drain(worker)
+        [item] = setup.store.items(job_id)
+        assert (item.state, item.attempts) == ("done", 2)
 
     run(scenario)

@@ -1,0 +1,51 @@
+"""`lingosum serve` or `lingosum worker` on a fake model that takes a while per item, for the
+multi-process tests: `python -m tests.multiprocess.fake_process serve|worker [--no-worker]`.
+
+Settings come from the environment (LINGOSUM_DATABASE_URL, LINGOSUM_PORT, ...). Each English
+summary names the process (LINGOSUM_TEST_TAG) that wrote it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+
+from service.backends.base import GenerationRequest
+from service.pipeline.engine import Engine
+from service.settings import Settings
+from tests.fakes import FakeBackend, task_of
+
+SECONDS_PER_ITEM = 1.5
+
+
+def main() -> None:
+    role, tag = sys.argv[1], os.environ["LINGOSUM_TEST_TAG"]
+
+    def respond(request: GenerationRequest) -> str:
+        if task_of(request).startswith("summarize"):
+            time.sleep(SECONDS_PER_ITEM)
+            return f"A bridge opened, worker {tag} wrote."
+        return "一座桥开通了。"
+
+    backend = FakeBackend(respond, name=f"fake-{tag}")
+    settings = Settings(warmup=False, worker="--no-worker" not in sys.argv)
+
+    def engine(settings: Settings) -> Engine:
+        return Engine(settings, summarizer=backend, translator=backend)
+
+    if role == "worker":
+        from service.worker import run_worker
+
+        asyncio.run(run_worker(settings, engine))
+        return
+    import uvicorn
+
+    from service.api.app import create_app
+
+    uvicorn.run(create_app(settings, engine), host=settings.host, port=settings.port)
+
+
+if __name__ == "__main__":
+    main()
