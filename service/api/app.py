@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from .. import __version__
 from ..access.gate import Gate
@@ -21,6 +22,7 @@ from .body_limit import BodySizeLimit
 from .cors import DynamicCORS, gate_origins
 from .errors import install_error_handlers
 from .metrics import Gauges, Metrics, RequestMetrics
+from .pages import add_pages
 from .routes import detect, jobs, meta, metrics, summarize, tokens, usage
 
 _JSON_ENVELOPE_BYTES = 64 * 1024
@@ -57,7 +59,8 @@ def create_app(
             await runner.close()
             await asyncio.to_thread(app.state.gate.close)
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their scripts served from here, not a CDN
+        static_url="/docs-assets",
         title="lingosum",
         version=__version__,
         summary="Faithful English and Chinese summaries of news articles in any language.",
@@ -68,6 +71,7 @@ def create_app(
     install_error_handlers(app)
     for module in (summarize, jobs, detect, tokens, usage, meta, metrics):
         app.include_router(module.router)
+    add_pages(app)
     many = settings.request_max_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES
     app.add_middleware(
         BodySizeLimit,

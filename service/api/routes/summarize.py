@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from sse_starlette import EventSourceResponse
 
 from ...errors import LingosumError
 from ...pipeline.documents import Document, RejectedItem
@@ -11,6 +12,7 @@ from ...pipeline.response import SummarizeResponse
 from ...pipeline.runner import EngineRunner
 from ..auth import Meter, MeterDep
 from ..deps import RunnerDep, SettingsDep
+from ..events import DESCRIPTION, MEDIA_TYPE, event_stream, wants_events
 from ..items import article_item, request_items
 from ..schemas import (
     ERROR_RESPONSES,
@@ -22,14 +24,28 @@ from ..schemas import (
 router = APIRouter(prefix="/v1", tags=["summarize"])
 
 
-@router.post("/summarize", response_model=SummarizeResponse, responses=ERROR_RESPONSES)
+@router.post(
+    "/summarize",
+    response_model=SummarizeResponse,
+    responses={
+        **ERROR_RESPONSES,
+        200: {"description": DESCRIPTION, "content": {MEDIA_TYPE: {"schema": {"type": "string"}}}},
+    },
+)
 async def summarize(
-    body: SummarizeRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
-) -> SummarizeResponse:
-    """Summarize one article into English and/or Chinese; the route says what ran."""
+    body: SummarizeRequest,
+    request: Request,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    meter: MeterDep,
+) -> SummarizeResponse | EventSourceResponse:
+    """Summarize one article into English and/or Chinese; the route says what ran. Ask for
+    `text/event-stream` to see the summaries as they are written."""
     options = body.options()
-    item = article_item(body, settings)
-    [result] = await _run(runner, meter, [Document.of(item, options)])
+    document = Document.of(article_item(body, settings), options)
+    if wants_events(request):
+        return await event_stream(runner, meter, document, options.targets)
+    [result] = await _run(runner, meter, [document])
     if isinstance(result, LingosumError):
         raise result
     return SummarizeResponse.of(result, options.targets)
