@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi_offline import FastAPIOffline
 
 from .. import __version__
 from ..access.gate import Gate
@@ -59,12 +58,13 @@ def create_app(
             await runner.close()
             await asyncio.to_thread(app.state.gate.close)
 
-    app = FastAPIOffline(  # /docs and /redoc with their scripts served from here, not a CDN
-        static_url="/docs-assets",
+    app = FastAPI(
         title="lingosum",
         version=__version__,
         summary="Faithful English and Chinese summaries of news articles in any language.",
         lifespan=lifespan,
+        docs_url=None,  # served by .pages, with their scripts from here rather than a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = registry

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+import httpx
+import uvicorn
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
@@ -66,3 +69,28 @@ class BlockingBackend(FakeBackend):
         self.entered.set()
         assert self.release.wait(10)
         return super().generate(requests)
+
+
+@contextmanager
+def live_server(settings: Settings, backend: FakeBackend, port: int) -> Iterator[httpx.Client]:
+    """The app on a real socket, so that a client can really go away."""
+    app = create_app(
+        settings, engine_factory=lambda s: Engine(s, summarizer=backend, translator=backend)
+    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    if client.get("/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -7,20 +7,24 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from httpx_sse import connect_sse
 
 from service.api import events as sse
-from service.api.app import create_app
-from service.pipeline.engine import Engine
 from service.settings import Settings
-from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, scripted, wait_ready
+from tests.api.support import (
+    ENGLISH,
+    BlockingBackend,
+    app_with,
+    assert_error,
+    live_server,
+    scripted,
+    wait_ready,
+)
 from tests.api.test_access import bearer, create_key
 from tests.fakes import StreamingBackend
 
@@ -128,31 +132,6 @@ def test_heartbeat_comments_keep_a_quiet_stream_open(
             lines = list(response.iter_lines())
     assert any(line.startswith(": heartbeat") for line in lines)
     assert "event: done" in lines
-
-
-@contextmanager
-def live_server(settings: Settings, backend: StreamingBackend, port: int) -> Iterator[httpx.Client]:
-    """The app on a real socket, so that a client can really go away."""
-    app = create_app(
-        settings, engine_factory=lambda s: Engine(s, summarizer=backend, translator=backend)
-    )
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    if client.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.05)
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def test_a_client_that_goes_away_frees_the_model_for_the_next_request(settings: Settings) -> None:

@@ -71,7 +71,7 @@
       root.innerHTML = `<style>${STYLE}</style>
         <div class="box" part="container">
           <header part="header">
-            <h2 part="heading">Summary</h2>
+            <h2 part="heading">Summaries</h2>
             <span class="stale" part="stale" hidden title="The story changed after it was summarized">Stale</span>
             <button class="primary" part="button summarize-button" type="button">Summarize</button>
             <button part="button stop-button" type="button" hidden>Stop</button>
