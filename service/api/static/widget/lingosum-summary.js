@@ -122,7 +122,7 @@
         await this._stream(run);
       } catch (error) {
         if (run.controller.signal.aborted) this._say("Stopped.");
-        else this._showError(error.userMessage || `Could not reach the summary service at ${this.endpoint}.`);
+        else this._showError(error.userMessage || `Could not reach the summary service at ${this.endpoint}, or it does not accept requests from this page.`);
       } finally {
         if (this._run === run) { this._run = null; this._setRunning(false); }
       }
@@ -252,7 +252,7 @@
       } catch {
         throw withMessage(`Could not get a token from ${url}.`);
       }
-      if (!response.ok) throw withMessage(`The page could not get a token from ${url} (HTTP ${response.status}).`);
+      if (!response.ok) throw await httpError(response);
       const body = await response.json();
       this._token = { value: body.token, expires: Date.parse(body.expires_at) || Date.now() + 60_000 };
       return body.token;
