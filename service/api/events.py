@@ -10,7 +10,7 @@ client goes away, the event iterator is closed, which stops the model.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
@@ -58,7 +58,9 @@ async def event_stream(
     )
 
 
-async def _encoded(events: AsyncIterator[Event], meter: Meter) -> AsyncIterator[ServerSentEvent]:
+async def _encoded(
+    events: AsyncGenerator[Event, None], meter: Meter
+) -> AsyncIterator[ServerSentEvent]:
     try:
         async for event in events:
             if isinstance(event, Done):
@@ -68,7 +70,7 @@ async def _encoded(events: AsyncIterator[Event], meter: Meter) -> AsyncIterator[
             name, data = encode(event)
             yield ServerSentEvent(json.dumps(data, ensure_ascii=False), event=name)
     finally:
-        await events.aclose()  # type: ignore[attr-defined]
+        await events.aclose()
 
 
 def encode(event: Event) -> tuple[str, dict[str, Any]]:

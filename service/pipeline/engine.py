@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
@@ -141,12 +142,25 @@ class Engine:
             self._detect_and_plan(works, summarizer, translator, follower)
             while pending := [w for w in works if w.error is None and w.done < len(w.steps)]:
                 for step, group in _group_by_next_step(pending).items():
-                    self._run_step(step, group, summarizer, translator)
+                    with self._drafting(step, group):
+                        self._run_step(step, group, summarizer, translator)
                     finalizing.run(step.writes, [w for w in group if w.error is None])
         finally:
             for tap in self._taps:
                 tap.attach(None)
         return [self._result(work, finalizing) for work in works]
+
+    @contextmanager
+    def _drafting(self, step: Step, group: list[_Work]) -> Iterator[None]:
+        """While `step` runs, its model calls are drafts of the summaries it writes."""
+        drafting = _targets_of(step.writes, group[0].document) if len(group) == 1 else ()
+        for tap in self._taps:
+            tap.drafting = drafting
+        try:
+            yield
+        finally:
+            for tap in self._taps:
+                tap.drafting = ()
 
     def _stages(self) -> tuple[Summarizer, Translator]:
         if self._summarizer is None or self._translator is None:
@@ -194,9 +208,6 @@ class Engine:
     def _run_step(
         self, step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
     ) -> None:
-        drafting = _targets_of(step.writes, group[0].document) if len(group) == 1 else ()
-        for tap in self._taps:
-            tap.drafting = drafting
         try:
             done = (
                 self._summarize(step, group, summarizer)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -71,7 +71,9 @@ class EngineRunner:
             self._pending -= bounded
             self._pending_chars -= chars
 
-    async def stream(self, document: Document, target_keys: dict[str, str]) -> AsyncIterator[Event]:
+    async def stream(
+        self, document: Document, target_keys: dict[str, str]
+    ) -> AsyncGenerator[Event, None]:
         """Admits the document (see `admit`) and detects its language, raising its error; the
         events then tell the run as it goes. Closing the iterator stops the run."""
         self.admit(len(document.text))
@@ -82,7 +84,7 @@ class EngineRunner:
 
     async def _streamed(
         self, document: Document, target_keys: dict[str, str], detection: Detection | None
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         follower = _Follower(asyncio.get_running_loop(), target_keys, detection)
         self._pending += 1
         self._pending_chars += len(document.text)

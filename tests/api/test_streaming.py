@@ -26,7 +26,7 @@ from tests.api.support import (
     wait_ready,
 )
 from tests.api.test_access import bearer, create_key
-from tests.fakes import StreamingBackend
+from tests.fakes import StreamingBackend, task_of
 
 STREAM = {"Accept": "text/event-stream"}
 
@@ -201,3 +201,20 @@ def test_keys_quotas_and_usage_as_on_the_plain_route(
         [today] = client.get("/v1/usage", headers=bearer(key)).json()["usage"]
     assert today["characters"] == len(ENGLISH)
     assert today["tokens"] > 0  # the streamed run's model work is recorded
+
+
+def test_finalize_word_translations_are_not_drafts(settings: Settings) -> None:
+    def respond(request: GenerationRequest) -> str:
+        task = task_of(request)
+        if task == "translate":
+            return "里弗顿开通了一座新的bridge。"
+        return "大桥" if task != "summarize" else "Riverton opened a bridge."
+
+    with app_with(settings, StreamingBackend(respond)) as client:
+        wait_ready(client)
+        events = events_of(client, {"text": ENGLISH, "targets": ["en", "zh"]})
+    zh = [data for name, data in events if name == "delta" and data["target"] == "zh"]
+    assert "".join(d["text"] for d in zh) == "里弗顿开通了一座新的bridge。"
+    assert {d["draft"] for d in zh} == {1}
+    [final] = [data for name, data in events if name == "summary" and data["target"] == "zh"]
+    assert "大桥" in final["text"] and "bridge" not in final["text"]
