@@ -20,6 +20,7 @@ from httpx_sse import connect_sse
 
 from .server import Server
 
+_MARKS = {"delta": "first_delta", "summary": "first_summary"}
 SAMPLE = Path(__file__).resolve().parent.parent / "service/api/static/demo/sample-article.en.txt"
 
 
@@ -28,7 +29,7 @@ def streamed(server: Server, body: dict[str, Any]) -> dict[str, float]:
     started = time.perf_counter()
     with connect_sse(server.client, "POST", "/v1/summarize", json=body) as source:
         for event in source.iter_sse():
-            name = {"delta": "first_delta", "summary": "first_summary"}.get(event.event, event.event)
+            name = _MARKS.get(event.event, event.event)
             marks.setdefault(name, round(time.perf_counter() - started, 2))
             if event.event == "done":
                 route = json.loads(event.data)["route"]
@@ -49,6 +50,7 @@ def screenshot(server: Server, path: Path) -> None:
         page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
         page.goto(f"{server.client.base_url}/")
         page.click("#load-sample")
+        page.wait_for_function("document.querySelector('#body').value.length > 0")
         page.get_by_role("button", name="Summarize").click()
         page.locator("#timings-card").wait_for(timeout=900_000)
         page.get_by_role("button", name="Insert the English summary").click()

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from httpx_sse import connect_sse
 
 from service.api import events as sse
+from service.backends.base import GenerationRequest
 from service.settings import Settings
 from tests.api.support import (
     ENGLISH,

@@ -47,6 +47,7 @@ def open_demo(page: Any) -> None:
         }"""
     )
     page.click("#load-sample")
+    page.wait_for_function("document.querySelector('#body').value.length > 0")
 
 
 def pane(page: Any, target: str) -> Any:

@@ -46,6 +46,7 @@ def test_the_demo_page_streams_a_draft_then_both_summaries(
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{server.base_url}/")
     page.click("#load-sample")
+    page.wait_for_function("document.querySelector('#body').value.length > 0")
     assert page.input_value("#body").strip() == SAMPLE.read_text(encoding="utf-8").strip()
     clicked = time.monotonic()
     page.get_by_role("button", name="Summarize").click()
