@@ -149,10 +149,11 @@
       if (event === "detected") {
         const name = languageName(data.source_language);
         this._language = `<span class="lang">${escapeHtml(name)}</span> detected (${Math.round(data.confidence * 100)}% sure)`;
-        this._say(`${this._language}. Waiting for the model…`, true);
+        this._say(`${this._language}. The model is reading the story…`, true);
       } else if (event === "queued") {
         const ahead = data.position === 1 ? "1 request is" : `${data.position} requests are`;
-        this._say(`${this._language ? this._language + ". " : ""}In line: ${ahead} ahead of this one.`, true);
+        const where = data.position ? `In line: ${ahead} ahead of this one.` : "The model is reading the story…";
+        this._say(`${this._language ? this._language + ". " : ""}${where}`, true);
       } else if (event === "delta") {
         const pane = this._panes.get(data.target);
         if (!pane || pane.final) return;
