@@ -93,6 +93,7 @@ class EngineRunner:
                 self.engine.summarize, [document], follower, moved=follower.queued
             )
         )
+        next_event: asyncio.Future[Event] | None = None
         try:
             if detection is not None:
                 yield Detected(detection.language, detection.confidence)
@@ -114,6 +115,8 @@ class EngineRunner:
         finally:
             follower.cancel()
             run.cancel()
+            if next_event is not None:
+                next_event.cancel()
             self._pending -= 1
             self._pending_chars -= len(document.text)
 
