@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -103,3 +104,29 @@ class FakeBackend:
 
 def _conforms(backend: FakeBackend) -> Backend:
     return backend  # mypy checks that FakeBackend implements the Backend protocol
+
+
+class StreamingBackend(FakeBackend):
+    """Writes each answer a word at a time, `delay` seconds apart, telling the request's
+    progress as it goes, and stops early once the request is cancelled (as llama.cpp does)."""
+
+    def __init__(self, respond: Responder, *, delay: float = 0.0, **options: object) -> None:
+        super().__init__(respond, **options)  # type: ignore[arg-type]
+        self.delay = delay
+        self.cancelled_calls = 0
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        self.batches.append(list(requests))
+        return [self._one(request) for request in requests]
+
+    def _one(self, request: GenerationRequest) -> Generation:
+        words, written = self._respond(request).split(" "), ""
+        for word in words:
+            time.sleep(self.delay)
+            if request.progress and request.progress.cancelled():
+                self.cancelled_calls += 1
+                break
+            written = f"{written} {word}" if written else word
+            if request.progress:
+                request.progress.on_text(written)
+        return Generation(written, False, self.count_tokens(request.text), len(words))

@@ -21,6 +21,7 @@ from .body_limit import BodySizeLimit
 from .cors import DynamicCORS, gate_origins
 from .errors import install_error_handlers
 from .metrics import Gauges, Metrics, RequestMetrics
+from .pages import add_pages
 from .routes import (
     detect,
     documents,
@@ -73,6 +74,8 @@ def create_app(
         version=__version__,
         summary="Faithful English and Chinese summaries of news articles in any language.",
         lifespan=lifespan,
+        docs_url=None,  # served by .pages, with their scripts from here rather than a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = registry
@@ -80,6 +83,7 @@ def create_app(
     routers = (summarize, jobs, documents, detect, tokens, usage, meta, metrics)
     for module in (*routers, openai_compat, ollama_compat):
         app.include_router(module.router)
+    add_pages(app)
     many = settings.request_max_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES
     app.add_middleware(
         BodySizeLimit,

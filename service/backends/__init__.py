@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..settings import Settings
-from .base import Backend, ChatMessage, Generation, GenerationRequest
+from .base import Backend, ChatMessage, Generation, GenerationRequest, Progress
 from .model_store import resolve_gguf
 from .spec import ModelSpec
 
@@ -15,6 +15,7 @@ __all__ = [
     "Generation",
     "GenerationRequest",
     "ModelSpec",
+    "Progress",
     "load_backend",
 ]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -11,6 +11,16 @@ from typing import Protocol
 class ChatMessage:
     role: str
     content: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How a caller follows one generation as it runs. A backend that streams calls
+    `on_text` with the text generated so far; one that can stop early polls `cancelled`
+    and then returns what it has. Either may be ignored: the caller still gets the result."""
+
+    on_text: Callable[[str], None]
+    cancelled: Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class GenerationRequest:
     target: str
     max_new_tokens: int
     max_sentences: int | None = None  # a backend may stop once this many sentences are done
+    progress: Progress | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import llama_cpp
 import numpy as np
 
 from ..text.sentences import split_sentences
-from .base import Generation, GenerationRequest
+from .base import Generation, GenerationRequest, Progress
 
 
 class LlamaCppBackend:
@@ -64,15 +66,20 @@ class LlamaCppBackend:
         processors: Any = [_stopwatch(first_scores)]
         if request.max_sentences:
             processors.append(self._sentence_limit(request.max_sentences))
-        result: Any = self._llama.create_chat_completion(
-            messages=messages,
-            max_tokens=request.max_new_tokens,
-            temperature=0.0,
-            top_k=1,
-            repeat_penalty=1.0,
-            seed=0,
-            logits_processor=processors,
-        )
+        if request.progress:
+            processors.append(self._follower(request.progress))
+        with self._abortable(request.progress) as aborted:
+            result: Any = self._llama.create_chat_completion(
+                messages=messages,
+                max_tokens=request.max_new_tokens,
+                temperature=0.0,
+                top_k=1,
+                repeat_penalty=1.0,
+                seed=0,
+                logits_processor=processors,
+            )
+        if aborted:
+            return Generation("", False, 0, 0)
         choice = result["choices"][0]
         usage = result["usage"]
         return Generation(
@@ -100,8 +107,59 @@ class LlamaCppBackend:
 
         return processor
 
+    @contextmanager
+    def _abortable(self, progress: Progress | None) -> Iterator[list[bool]]:
+        """While the prompt is processed (seconds for an article), llama.cpp asks `cancelled`
+        between the steps of its compute graph; `_follower` lifts that once the first token's
+        scores arrive. A cancelled call ends here, and the list yielded is then [True]."""
+        aborted: list[bool] = []
+        if progress is None:
+            yield aborted
+            return
+        self._abort_check = _abort_callback(progress)
+        llama_cpp.llama_set_abort_callback(self._llama._ctx.ctx, self._abort_check, None)
+        try:
+            yield aborted
+        except RuntimeError:  # llama_decode returned 2: aborted
+            if not progress.cancelled():
+                raise
+            aborted.append(True)
+        finally:
+            self._stop_abort_checks()
+
+    def _stop_abort_checks(self) -> None:
+        null = llama_cpp.ggml_abort_callback()
+        llama_cpp.llama_set_abort_callback(self._llama._ctx.ctx, null, None)
+
+    def _follower(self, progress: Progress) -> Any:
+        """Hands the text so far to `progress` at each token, and ends the text early (as if the
+        model were done) once `cancelled`; the abort checks stop at the first token."""
+        llama = self._llama
+        end_of_text = llama.token_eos()
+        start: list[int] = []
+
+        def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+            if not start:
+                start.append(len(input_ids))
+                self._stop_abort_checks()
+            generated = llama.detokenize(list(input_ids[start[0] :])).decode("utf-8", "ignore")
+            progress.on_text(generated)
+            if progress.cancelled():
+                scores[:] = -np.inf
+                scores[end_of_text] = 0.0
+            return scores
+
+        return processor
+
     def close(self) -> None:
         self._llama.close()
+
+
+def _abort_callback(progress: Progress) -> Any:
+    def cancelled(_data: Any) -> bool:
+        return progress.cancelled()
+
+    return llama_cpp.ggml_abort_callback(cancelled)
 
 
 def _stopwatch(first_scores: list[float]) -> Any:

@@ -494,7 +494,10 @@ class JobStore:
             older += " AND (revision IS NULL OR revision < ?)"
             params += (revision,)
         jobs = [
-            row[0] for row in db.execute(f"SELECT DISTINCT job_id FROM items WHERE {older}", params)
+            row[0]
+            for row in db.execute(
+                f"SELECT DISTINCT job_id FROM items WHERE {older}", params
+            ).fetchall()
         ]
         db.execute(f"UPDATE items SET state = 'superseded' WHERE {older}", params)
         for job in jobs:

@@ -3,14 +3,17 @@ each fresh summary), finalize.
 
 It knows nothing of HTTP. Documents go in as a batch; model steps that share a stage,
 language pair and model run as one model call across documents, so batch work makes
-fewer, larger calls. Each document gets its own result or its own error.
+fewer, larger calls. Each document gets its own result or its own error. Each summary is
+finalized as soon as the step that writes it is done, so that a `Follower` of a single
+document hears of it before the next step runs.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
@@ -20,6 +23,7 @@ from ..errors import LingosumError
 from ..settings import Settings
 from ..text.languages import is_chinese
 from .documents import Document
+from .drafts import DraftTap, Follower
 from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
 from .prompts import PromptBook
 from .stages.detect import Detection, LanguageDetector
@@ -57,6 +61,7 @@ class _Work:
     warnings: list[str] = field(default_factory=list)
     detection: Detection | None = None
     facts: ArticleFacts | None = None  # read once the language is known
+    summaries: dict[str, Finalized] = field(default_factory=dict)
     error: LingosumError | None = None
     done: int = 0
     chunks: int = 1
@@ -83,6 +88,7 @@ class Engine:
         self._given = (summarizer, translator)
         self._summarizer: Summarizer | None = None
         self._translator: Translator | None = None
+        self._taps: list[DraftTap] = []
 
     @property
     def ready(self) -> bool:
@@ -106,8 +112,12 @@ class Engine:
         if self.settings.warmup:
             for backend in {id(b): b for b in (summarizer_backend, translator_backend)}.values():
                 _warm_up(backend)
-        self._translator = Translator(translator_backend, self._prompts)
-        self._summarizer = Summarizer(summarizer_backend, self._prompts, self.settings.chunk_tokens)
+        taps = {id(b): DraftTap(b) for b in (summarizer_backend, translator_backend)}
+        self._taps = list(taps.values())
+        self._translator = Translator(taps[id(translator_backend)], self._prompts)
+        self._summarizer = Summarizer(
+            taps[id(summarizer_backend)], self._prompts, self.settings.chunk_tokens
+        )
 
     def close(self) -> None:
         backends = {id(s.backend): s.backend for s in (self._summarizer, self._translator) if s}
@@ -118,14 +128,39 @@ class Engine:
     def detect(self, texts: Sequence[str]) -> list[Detection]:
         return self.detector.detect(texts)
 
-    def summarize(self, documents: Sequence[Document]) -> list[DocumentResult | LingosumError]:
+    def summarize(
+        self, documents: Sequence[Document], follower: Follower | None = None
+    ) -> list[DocumentResult | LingosumError]:
+        """Each document's result or error; a `follower` follows the one document given."""
         summarizer, translator = self._stages()
+        assert follower is None or len(documents) == 1
         works = [_Work(doc, [], {ARTICLE: doc.text}, []) for doc in documents]
-        self._detect_and_plan(works, summarizer, translator)
-        while pending := [w for w in works if w.error is None and w.done < len(w.steps)]:
-            for key, group in _group_by_next_step(pending).items():
-                self._run_step(key, group, summarizer, translator)
-        return self._finalize(works, translator)
+        finalizing = _Finalizing(Finalizer(translator), follower)
+        for tap in self._taps:
+            tap.attach(follower)
+        try:
+            self._detect_and_plan(works, summarizer, translator, follower)
+            while pending := [w for w in works if w.error is None and w.done < len(w.steps)]:
+                for step, group in _group_by_next_step(pending).items():
+                    with self._drafting(step, group):
+                        self._run_step(step, group, summarizer, translator)
+                    finalizing.run(step.writes, [w for w in group if w.error is None])
+        finally:
+            for tap in self._taps:
+                tap.attach(None)
+        return [self._result(work, finalizing) for work in works]
+
+    @contextmanager
+    def _drafting(self, step: Step, group: list[_Work]) -> Iterator[None]:
+        """While `step` runs, its model calls are drafts of the summaries it writes."""
+        drafting = _targets_of(step.writes, group[0].document) if len(group) == 1 else ()
+        for tap in self._taps:
+            tap.drafting = drafting
+        try:
+            yield
+        finally:
+            for tap in self._taps:
+                tap.drafting = ()
 
     def _stages(self) -> tuple[Summarizer, Translator]:
         if self._summarizer is None or self._translator is None:
@@ -135,7 +170,11 @@ class Engine:
         return self._summarizer, self._translator
 
     def _detect_and_plan(
-        self, works: list[_Work], summarizer: Summarizer, translator: Translator
+        self,
+        works: list[_Work],
+        summarizer: Summarizer,
+        translator: Translator,
+        follower: Follower | None,
     ) -> None:
         models = Models(
             summarizer=summarizer.backend.name,
@@ -145,7 +184,8 @@ class Engine:
         for work in works:
             with timed() as elapsed:
                 try:
-                    work.detection = self._source_of(work.document)
+                    known = follower.detection if follower else None
+                    work.detection = known or self._source_of(work.document)
                 except LingosumError as error:
                     work.error = error
                     continue
@@ -234,49 +274,63 @@ class Engine:
             for output in outputs
         ]
 
-    def _finalize(
-        self, works: list[_Work], translator: Translator
-    ) -> list[DocumentResult | LingosumError]:
-        items: list[tuple[_Work, str, FinalizeItem]] = []
-        for work in (w for w in works if w.error is None):
-            for target in work.document.targets:
-                slot = summary_slot(ZH if is_chinese(target) else target)
-                items.append(
-                    (
-                        work,
-                        target,
-                        FinalizeItem(
-                            work.slots[slot], target, work.article, _translated_from(work, slot)
-                        ),
-                    )
-                )
-        finalizer = Finalizer(translator)
-        with timed() as elapsed:
-            finalized = finalizer.run([item for _, _, item in items]) if items else []
-        ms = elapsed() - finalizer.model_ms
-        summaries: dict[int, dict[str, Finalized]] = {}
-        for (work, target, _), result in zip(items, finalized, strict=True):
-            summaries.setdefault(id(work), {})[target] = result
-        results: list[DocumentResult | LingosumError] = []
-        for work in works:
-            if work.error is not None or work.detection is None:
-                results.append(work.error or LingosumError("internal", "No result.", 500))
-                continue
-            for summary in summaries[id(work)].values():
-                work.route += summary.calls
-            work.route.append(RouteEntry("finalize", Finalizer.name, None, None, ms, len(items)))
-            results.append(
-                DocumentResult(
-                    work.detection.language,
-                    work.detection.confidence,
-                    work.document.source_language is None,
-                    summaries[id(work)],
-                    work.route,
-                    work.warnings,
-                    work.chunks,
-                )
+    @staticmethod
+    def _result(work: _Work, finalizing: _Finalizing) -> DocumentResult | LingosumError:
+        if work.error is not None or work.detection is None:
+            return work.error or LingosumError("internal", "No result.", 500)
+        summaries = {target: work.summaries[target] for target in work.document.targets}
+        for summary in summaries.values():
+            work.route += summary.calls
+        work.route.append(
+            RouteEntry("finalize", Finalizer.name, None, None, finalizing.ms, finalizing.items)
+        )
+        return DocumentResult(
+            work.detection.language,
+            work.detection.confidence,
+            work.document.source_language is None,
+            summaries,
+            work.route,
+            work.warnings,
+            work.chunks,
+        )
+
+
+@dataclass
+class _Finalizing:
+    """Finalizes summaries as their steps write them; the route's `finalize` entry reports the
+    time of all these runs but their model calls (reported on their own), and their items."""
+
+    finalizer: Finalizer
+    follower: Follower | None
+    ms: float = 0.0
+    items: int = 0
+
+    def run(self, slot: str, works: list[_Work]) -> None:
+        items = [
+            (
+                work,
+                target,
+                FinalizeItem(work.slots[slot], target, work.article, _translated_from(work, slot)),
             )
-        return results
+            for work in works
+            for target in _targets_of(slot, work.document)
+        ]
+        if not items:
+            return
+        model_ms = self.finalizer.model_ms
+        with timed() as elapsed:
+            finalized = self.finalizer.run([item for _, _, item in items])
+        self.ms = round(self.ms + elapsed() - (self.finalizer.model_ms - model_ms), 1)
+        self.items += len(items)
+        for (work, target, _), result in zip(items, finalized, strict=True):
+            work.summaries[target] = result
+            if self.follower is not None:
+                self.follower.final(target, result)
+
+
+def _targets_of(slot: str, document: Document) -> tuple[str, ...]:
+    """The document's targets whose summary is the text in `slot`."""
+    return tuple(t for t in document.targets if summary_slot(ZH if is_chinese(t) else t) == slot)
 
 
 def _translated_from(work: _Work, slot: str) -> str | None:

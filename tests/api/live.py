@@ -16,11 +16,12 @@ from tests.fakes import FakeBackend
 
 
 @contextmanager
-def live_server(settings: Settings, backend: FakeBackend) -> Iterator[str]:
-    """The base URL (http://127.0.0.1:<port>) of the app, ready to summarize."""
+def live_server(settings: Settings, backend: FakeBackend, port: int = 0) -> Iterator[str]:
+    """The base URL (http://127.0.0.1:<port>) of the app, ready to summarize; port 0 takes a
+    free one."""
     app = create_app(settings, lambda s: Engine(s, summarizer=backend, translator=backend))
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

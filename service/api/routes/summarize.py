@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from sse_starlette import EventSourceResponse
 
 from ...errors import LingosumError
 from ...jobs.manager import JobManager
@@ -11,6 +12,7 @@ from ...pipeline.response import SummarizeResponse
 from ...pipeline.runner import EngineRunner
 from ..auth import Meter, MeterDep
 from ..deps import JobsDep, RunnerDep, SettingsDep
+from ..events import DESCRIPTION, MEDIA_TYPE, event_stream, wants_events
 from ..items import article_item, request_items
 from ..schemas import (
     ERROR_RESPONSES,
@@ -23,23 +25,36 @@ from ..work import run_metered
 router = APIRouter(prefix="/v1", tags=["summarize"])
 
 
-@router.post("/summarize", response_model=SummarizeResponse, responses=ERROR_RESPONSES)
+@router.post(
+    "/summarize",
+    response_model=SummarizeResponse,
+    responses={
+        **ERROR_RESPONSES,
+        200: {"description": DESCRIPTION, "content": {MEDIA_TYPE: {"schema": {"type": "string"}}}},
+    },
+)
 async def summarize(
     body: SummarizeRequest,
+    request: Request,
     runner: RunnerDep,
     settings: SettingsDep,
     jobs: JobsDep,
     meter: MeterDep,
-) -> SummarizeResponse | dict[str, Any]:
-    """Summarize one article into English and/or Chinese; the route says what ran.
+) -> SummarizeResponse | EventSourceResponse | dict[str, Any]:
+    """Summarize one article into English and/or Chinese; the route says what ran. Ask for
+    `text/event-stream` to see the summaries as they are written.
 
     With `external_id`, the summaries are kept as that story's latest (GET
-    /v1/documents/{external_id}), and a text already summarized is answered from the cache."""
+    /v1/documents/{external_id}), and a text already summarized is answered from the cache;
+    a streamed answer is not kept."""
     options = body.options()
     item = article_item(body, settings)
+    document = Document.of(item, options)
+    if wants_events(request):
+        return await event_stream(runner, meter, document, options.targets)
     if item.external_id is not None:
         return await _story(item, options, runner, jobs, meter)
-    [result] = await run_metered(runner, meter, [Document.of(item, options)])
+    [result] = await run_metered(runner, meter, [document])
     if isinstance(result, LingosumError):
         raise result
     return SummarizeResponse.of(result, options.targets)

@@ -1,0 +1,89 @@
+"""A streamed summary as Server-Sent Events (`Accept: text/event-stream`).
+
+Events: `detected`, `queued`, `delta`, `summary`, then `done` (the non-streamed body) or
+`error`; a comment line every `HEARTBEAT_S` keeps proxies from closing a quiet stream. The
+request is charged before the stream opens, so a refusal (401, 403, 429, 503, 413, 422) is an
+ordinary JSON error with its status; once it is open, an error is an `error` event. When the
+client goes away, the event iterator is closed, which stops the model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from ..errors import LingosumError
+from ..pipeline.documents import Document
+from ..pipeline.events import Delta, Detected, Done, Event, Failed, Final, Queued
+from ..pipeline.runner import EngineRunner
+from .auth import Meter
+
+HEARTBEAT_S = 15.0
+MEDIA_TYPE = "text/event-stream"
+
+DESCRIPTION = (
+    "With `Accept: text/event-stream`: Server-Sent Events `detected` {source_language, "
+    "confidence}, `queued` {position}, `delta` {target, text, draft}, `summary` {target, text, "
+    "language, words, checks, warnings}, then `done` (this body) or `error` {code, message}; "
+    "see docs/streaming.md."
+)
+
+
+def wants_events(request: Request) -> bool:
+    return MEDIA_TYPE in request.headers.get("accept", "")
+
+
+async def event_stream(
+    runner: EngineRunner, meter: Meter, document: Document, target_keys: dict[str, str]
+) -> EventSourceResponse:
+    """Charge the text, admit it (refunded if the server refuses), then stream its run."""
+    await meter.charge(len(document.text))
+    try:
+        runner.admit(len(document.text))
+    except LingosumError:
+        await meter.refund()
+        raise
+    events = await runner.stream(document, target_keys)
+    return EventSourceResponse(
+        _encoded(events, meter),
+        ping=HEARTBEAT_S,
+        ping_message_factory=_heartbeat,
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _encoded(
+    events: AsyncGenerator[Event, None], meter: Meter
+) -> AsyncIterator[ServerSentEvent]:
+    try:
+        async for event in events:
+            if isinstance(event, Done):
+                await meter.record([event.result])
+            elif isinstance(event, Failed):
+                await meter.record([event.error])
+            name, data = encode(event)
+            yield ServerSentEvent(json.dumps(data, ensure_ascii=False), event=name)
+    finally:
+        await events.aclose()
+
+
+def encode(event: Event) -> tuple[str, dict[str, Any]]:
+    """The SSE event name and JSON data of an event."""
+    if isinstance(event, Detected | Queued | Delta):
+        return type(event).__name__.lower(), asdict(event)
+    if isinstance(event, Final):
+        summary = event.summary.model_dump(mode="json")
+        return "summary", {"target": event.target, **summary, "warnings": event.warnings}
+    if isinstance(event, Done):
+        return "done", event.response.model_dump(mode="json")
+    return "error", {"code": event.error.code, "message": event.error.message}
+
+
+def _heartbeat() -> ServerSentEvent:
+    return ServerSentEvent(comment=f"heartbeat {datetime.now(timezone.utc):%H:%M:%S}")

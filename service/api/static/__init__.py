@@ -1,0 +1,1 @@
+"""The web component, the demo page and its sample article (package data)."""

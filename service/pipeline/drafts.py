@@ -1,0 +1,113 @@
+"""Following one document through the engine: the summaries' drafts as the model writes them,
+each summary once it is final, and a stop as soon as the caller goes away.
+
+The engine wraps its backends in a `DraftTap`; while a `Follower` is attached, every model
+call is given a `Progress`, the text of calls that write a summary is passed on as drafts,
+and a call made after the follower cancelled raises `cancelled`. A backend that does not
+stream still works: the whole text of each call is then one draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from ..backends import Backend, Generation, GenerationRequest, Progress
+from ..errors import LingosumError
+from .stages.detect import Detection
+from .stages.finalize import Finalized
+
+
+class Follower(Protocol):
+    """What the engine tells about the one document it is following (targets are catalogue
+    codes), and whether it should stop."""
+
+    @property
+    def detection(self) -> Detection | None:
+        """The document's language, where the follower already detected it."""
+        ...
+
+    def draft(self, target: str, text: str, draft: int) -> None:
+        """More text of draft number `draft` (from 1) of the summary for `target`."""
+        ...
+
+    def final(self, target: str, summary: Finalized) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+def cancelled_error() -> LingosumError:
+    return LingosumError("cancelled", "The client went away; the request was stopped.", 499)
+
+
+class DraftTap:
+    """A Backend that passes calls to `backend`, reporting drafts to the attached follower."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.follower: Follower | None = None
+        self.drafting: tuple[str, ...] = ()  # the targets whose summary the calls now write
+        self._drafts: dict[str, int] = {}
+
+    def attach(self, follower: Follower | None) -> None:
+        self.follower, self.drafting, self._drafts = follower, (), {}
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    @property
+    def follows_instructions(self) -> bool:
+        return self.backend.follows_instructions
+
+    @property
+    def context_tokens(self) -> int:
+        return self.backend.context_tokens
+
+    def count_tokens(self, text: str) -> int:
+        return self.backend.count_tokens(text)
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        follower = self.follower
+        if follower is None:
+            return self.backend.generate(requests)
+        if follower.cancelled():
+            raise cancelled_error()
+        drafts = [_Draft(follower, self._next_drafts()) for _ in requests]
+        generations = self.backend.generate(
+            [
+                replace(request, progress=Progress(draft.grew, follower.cancelled))
+                for request, draft in zip(requests, drafts, strict=True)
+            ]
+        )
+        if follower.cancelled():
+            raise cancelled_error()
+        for draft, generation in zip(drafts, generations, strict=True):
+            draft.grew(generation.text)
+        return generations
+
+    def _next_drafts(self) -> dict[str, int]:
+        for target in self.drafting:
+            self._drafts[target] = self._drafts.get(target, 0) + 1
+        return {target: self._drafts[target] for target in self.drafting}
+
+
+class _Draft:
+    """One call's text, passed on in pieces: each piece is what was added since the last."""
+
+    def __init__(self, follower: Follower, numbers: dict[str, int]) -> None:
+        self._follower = follower
+        self._numbers = numbers
+        self._shown = ""
+
+    def grew(self, text: str) -> None:
+        text = text.lstrip()
+        if not self._numbers or len(text) <= len(self._shown) or not text.startswith(self._shown):
+            return
+        piece, self._shown = text[len(self._shown) :], text
+        for target, number in self._numbers.items():
+            self._follower.draft(target, piece, number)
