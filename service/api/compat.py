@@ -1,30 +1,33 @@
 """One summary asked through an OpenAI- or Ollama-compatible endpoint, shared by both.
 
-`SummaryReply.deltas()` yields the reply's text as it is written, and the non-streamed answer
-joins the same deltas, so a streamed and a whole reply differ only in how they are sent. For
-now the engine hands over the finished summary, which arrives as one delta; a streaming
-engine will feed this iterator token by token.
+`SummaryReply.deltas()` yields the reply's text in pieces, and the non-streamed answer joins
+the same pieces, so a streamed and a whole reply differ only in how they are sent.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..compat.models import TaskModel
 from ..compat.prompts import Ask
-from ..errors import LingosumError
 from ..pipeline.documents import Document, Options, work_item
 from ..pipeline.engine import DocumentResult
+from ..pipeline.events import Done, Event, Failed
 from ..pipeline.response import SummaryOut
 from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from ..text.sentences import split_sentences
 from .auth import Meter
 from .metrics import work_of
-from .work import run_metered
+from .work import stream_metered
+
+KEEP_ALIVE_S = 15.0
+_PIECE = re.compile(r"[^\s，、；：。！？]*[\s，、；：。！？]*")
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,31 @@ class SummaryReply:
         self.result: DocumentResult | None = None
 
     async def deltas(self) -> AsyncIterator[str]:
-        """The reply's text, piece by piece; `usage` and `result` are set once it ends."""
-        [result] = await run_metered(self._runner, self._meter, [self._document])
-        if isinstance(result, LingosumError):
-            raise result
-        work = work_of([result])
-        self.usage = Usage(work.prompt_tokens, work.completion_tokens)
-        self.result = result
-        text = self.summary.text
-        yield _as_json(text) if self._as_json else text
+        """The reply's text, piece by piece; `usage` and `result` are set once it ends.
+
+        The text is the checked summary, sent once the guard and finalize have passed it:
+        these protocols cannot take text back, and drafts may change. Until then an empty
+        piece every `KEEP_ALIVE_S` keeps a waiting client's read timeout from running out."""
+        target = self._options.targets[self.model.target]
+        events = await stream_metered(self._runner, self._meter, self._document, {target: target})
+        try:
+            async for event in _kept_alive(events):
+                if event is None:
+                    yield ""
+                elif isinstance(event, Failed):
+                    raise event.error
+                elif isinstance(event, Done):
+                    work = work_of([event.result])
+                    self.usage = Usage(work.prompt_tokens, work.completion_tokens)
+                    self.result = event.result
+                    text = self.summary.text
+                    if self._as_json:
+                        yield _as_json(text)
+                    else:
+                        for piece in _pieces(text):
+                            yield piece
+        finally:
+            await events.aclose()
 
     async def text(self) -> str:
         return "".join([delta async for delta in self.deltas()])
@@ -101,6 +120,25 @@ async def started(deltas: AsyncIterator[str]) -> AsyncIterator[str]:
             yield delta
 
     return resumed()
+
+
+async def _kept_alive(
+    events: AsyncGenerator[Event, None],
+) -> AsyncIterator[Event | None]:
+    """The events, with None wherever `KEEP_ALIVE_S` passes without one."""
+    while True:
+        upcoming = asyncio.ensure_future(anext(events))
+        while not (await asyncio.wait({upcoming}, timeout=KEEP_ALIVE_S))[0]:
+            yield None
+        try:
+            yield upcoming.result()
+        except StopAsyncIteration:
+            return
+
+
+def _pieces(text: str) -> list[str]:
+    """The text in word-sized pieces (clauses in Chinese) that join back to it exactly."""
+    return [piece for piece in _PIECE.findall(text) if piece]
 
 
 def _as_json(text: str) -> str:

@@ -18,11 +18,11 @@ from typing import Any
 from fastapi import Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from ..errors import LingosumError
 from ..pipeline.documents import Document
-from ..pipeline.events import Delta, Detected, Done, Event, Failed, Final, Queued
+from ..pipeline.events import Delta, Detected, Done, Event, Final, Queued
 from ..pipeline.runner import EngineRunner
 from .auth import Meter
+from .work import stream_metered
 
 HEARTBEAT_S = 15.0
 MEDIA_TYPE = "text/event-stream"
@@ -42,31 +42,19 @@ def wants_events(request: Request) -> bool:
 async def event_stream(
     runner: EngineRunner, meter: Meter, document: Document, target_keys: dict[str, str]
 ) -> EventSourceResponse:
-    """Charge the text, admit it (refunded if the server refuses), then stream its run."""
-    await meter.charge(len(document.text))
-    try:
-        runner.admit(len(document.text))
-    except LingosumError:
-        await meter.refund()
-        raise
-    events = await runner.stream(document, target_keys)
+    """Charge and admit the text (a refusal is an ordinary JSON error), then stream its run."""
+    events = await stream_metered(runner, meter, document, target_keys)
     return EventSourceResponse(
-        _encoded(events, meter),
+        _encoded(events),
         ping=HEARTBEAT_S,
         ping_message_factory=_heartbeat,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
-async def _encoded(
-    events: AsyncGenerator[Event, None], meter: Meter
-) -> AsyncIterator[ServerSentEvent]:
+async def _encoded(events: AsyncGenerator[Event, None]) -> AsyncIterator[ServerSentEvent]:
     try:
         async for event in events:
-            if isinstance(event, Done):
-                await meter.record([event.result])
-            elif isinstance(event, Failed):
-                await meter.record([event.error])
             name, data = encode(event)
             yield ServerSentEvent(json.dumps(data, ensure_ascii=False), event=name)
     finally:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 from ..errors import LingosumError
 from ..pipeline.documents import Document
 from ..pipeline.engine import DocumentResult
+from ..pipeline.events import Done, Event, Failed
 from ..pipeline.runner import EngineRunner
 from .auth import Meter
 
@@ -23,3 +26,31 @@ async def run_metered(
         raise
     await meter.record(results)
     return results
+
+
+async def stream_metered(
+    runner: EngineRunner, meter: Meter, document: Document, target_keys: dict[str, str]
+) -> AsyncGenerator[Event, None]:
+    """Charge the text and admit it (refunded if the server refuses, raising the refusal);
+    the events then tell the run, and its work is recorded when it ends."""
+    await meter.charge(len(document.text))
+    try:
+        events = await runner.stream(document, target_keys)
+    except LingosumError:
+        await meter.refund()
+        raise
+    return _recorded(events, meter)
+
+
+async def _recorded(
+    events: AsyncGenerator[Event, None], meter: Meter
+) -> AsyncGenerator[Event, None]:
+    try:
+        async for event in events:
+            if isinstance(event, Done):
+                await meter.record([event.result])
+            elif isinstance(event, Failed):
+                await meter.record([event.error])
+            yield event
+    finally:
+        await events.aclose()

@@ -10,11 +10,12 @@ import httpx
 import openai
 import pytest
 
+from service.api import compat
 from service.pipeline.stages.summarize import LENGTHS
 from service.settings import Settings
 from tests.api.live import live_server
-from tests.api.support import ENGLISH, app_with, create_key, wait_ready
-from tests.fakes import FakeBackend, task_of
+from tests.api.support import ENGLISH, app_with, create_key, scripted, wait_ready
+from tests.fakes import FakeBackend, StreamingBackend, task_of
 
 MODELS = {"lingosum-summary-en", "lingosum-summary-zh", "lingosum-summary-zh-hant"}
 
@@ -89,8 +90,11 @@ def test_streamed_chunks_carry_the_same_text_and_end_with_usage(
             stream_options={"include_usage": True},
         )
     )
-    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert text == whole.choices[0].message.content
+    pieces = [
+        c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content
+    ]
+    assert "".join(pieces) == whole.choices[0].message.content
+    assert len(pieces) == len(whole.choices[0].message.content.split())  # a piece per word
     assert chunks[0].choices[0].delta.role == "assistant"
     assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
     assert chunks[-1].choices == [] and chunks[-1].usage == whole.usage
@@ -108,6 +112,24 @@ def test_streamed_chunks_carry_the_same_text_and_end_with_usage(
         lines = [line for line in response.iter_lines() if line]
     assert lines[-1] == "data: [DONE]"
     assert all(line.startswith("data: ") for line in lines)
+
+
+def test_a_waiting_stream_is_kept_alive_with_empty_pieces(
+    settings: Settings, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compat, "KEEP_ALIVE_S", 0.01)
+    with live_server(settings, StreamingBackend(scripted, delay=0.02)) as url:
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key=key, max_retries=0)
+        stream = client.chat.completions.create(
+            model="lingosum-summary-en",
+            messages=[{"role": "user", "content": ENGLISH}],
+            stream=True,
+        )
+        contents = [chunk.choices[0].delta.content for chunk in stream if chunk.choices]
+    text = [content for content in contents if content]
+    first = contents.index(text[0])
+    assert first > 2 and set(contents[1:first]) == {""}  # kept alive while the model wrote
+    assert "Riverton" in "".join(text)
 
 
 def test_a_wordpress_prompt_maps_its_length_and_ignores_the_rest(
