@@ -39,6 +39,8 @@ lint: install
 	$(VENV)/bin/ruff format --check service tests scripts benchmarks
 	$(VENV)/bin/mypy
 
-# Speed against the transformers baseline and the hardware floor; takes about an hour.
+# Speed against the transformers baseline and the hardware floor (about an hour), then against
+# the hand-written llama-cpp-python script, side by side (about 10 minutes).
 bench: model
 	$(PYTHON) -m benchmarks.bench
+	$(PYTHON) -m benchmarks.vs_script

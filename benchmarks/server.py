@@ -22,10 +22,12 @@ class Server:
     ready_after_s: float
 
     @classmethod
-    def start(cls) -> Server:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    def start(cls, port: int = 0) -> Server:
+        """Starts on `port`, or on a free one when it is 0."""
+        if not port:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
         started = time.perf_counter()
         data_dir = tempfile.mkdtemp(prefix="lingosum-bench-")  # no job store of the user's
         process = subprocess.Popen(

@@ -1,0 +1,227 @@
+"""lingosum against the script a user would write by hand (benchmarks/script_baseline.py), side
+by side in one run, on the same GGUF, the same threads and the same machine.
+
+    .venv/bin/python -m benchmarks.vs_script            # 7 rounds, a feed of 8 articles
+    .venv/bin/python -m benchmarks.vs_script --quick    # 3 rounds, a feed of 4 (< 5 minutes)
+
+Each round runs the script on the sample article, then posts it to a real `lingosum serve`
+over HTTP, so both see the same load on a shared machine; the figures are medians. Both sides
+are warmed up once on another text first. The feed is the same XSum articles sent one by one,
+then in one `/v1/summarize/batch` call. Results go to --out as vs_script.json and vs_script.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from service.backends.model_store import resolve_gguf
+from service.settings import Settings
+
+from . import script_baseline
+from .articles import SAMPLE, feed_articles
+from .server import Server
+
+ROOT = Path(__file__).resolve().parent.parent
+_WARM_UP = "The city council approved a new budget on Monday, raising spending on schools by 4%."
+
+
+def main() -> None:
+    args = _arguments()
+    settings = Settings()
+    model_file = str(resolve_gguf(settings.summarizer_model, settings.model_dir))
+    article = (args.samples_dir / SAMPLE).read_text(encoding="utf-8")
+    llm = script_baseline.load(model_file, settings.inference_threads)
+    server = Server.start(args.port)
+    report: dict[str, Any] = {
+        "cpu": _cpu(),
+        "model": settings.summarizer_model,
+        "threads": settings.inference_threads,
+        "script": [],
+        "lingosum": [],
+    }
+    try:
+        script_baseline.summarize(llm, _WARM_UP)
+        _post(server.client, "/v1/summarize", {"text": _WARM_UP})
+        for round_number in range(args.rounds):
+            _say(f"round {round_number + 1}/{args.rounds}")
+            report["script"].append(_script_run(llm, article))
+            report["lingosum"].append(_lingosum_run(server.client, article))
+            _save(report, args.out)
+        if args.feed_size:
+            report["feed"] = _feed(server.client, args.data_dir, args.feed_size)
+        report["server_peak_rss_mb"] = server.peak_rss_mb()
+    finally:
+        server.stop()
+    _save(report, args.out)
+    table = markdown(report)
+    (args.out / "vs_script.md").write_text(table)
+    print(table)
+
+
+def _save(report: dict[str, Any], out: Path) -> None:
+    """Written after every round too, so a long run that is stopped leaves its figures."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "vs_script.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="3 rounds and a feed of 4.")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--feed-size", type=int, default=8, help="0 skips the feed.")
+    parser.add_argument("--port", type=int, default=0, help="lingosum's port; 0 picks one.")
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--samples-dir", type=Path, default=ROOT.parent / "shared" / "samples")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.feed_size = 3, 4
+    return args
+
+
+def _script_run(llm: Any, article: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    english, chinese = script_baseline.summarize(llm, article)
+    return {
+        "seconds": time.perf_counter() - started,
+        "stages": [_usage("summarize", english), _usage("translate", chinese)],
+        "texts": [r["choices"][0]["message"]["content"] for r in (english, chinese)],
+    }
+
+
+def _usage(stage: str, response: Any) -> dict[str, Any]:
+    usage = response["usage"]
+    return {
+        "stage": stage,
+        "prompt_tokens": usage["prompt_tokens"],
+        "completion_tokens": usage["completion_tokens"],
+    }
+
+
+def _lingosum_run(client: httpx.Client, article: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    body = _post(client, "/v1/summarize", {"text": article})
+    return {
+        "seconds": time.perf_counter() - started,
+        "stages": [
+            {k: step[k] for k in ("stage", "target", "prompt_tokens", "completion_tokens", "ms")}
+            for step in body["route"]
+            if step["prompt_tokens"]
+        ],
+        "texts": [summary["text"] for summary in body["summaries"].values()],
+    }
+
+
+def _feed(client: httpx.Client, data_dir: Path, size: int) -> dict[str, Any]:
+    articles = feed_articles(data_dir, size)
+    _say(f"feed: {size} articles, one call each")
+    started = time.perf_counter()
+    singles = [_post(client, "/v1/summarize", {"text": a.text}) for a in articles]
+    one_by_one = time.perf_counter() - started
+    _say(f"feed: the same {size} articles in one batch call")
+    started = time.perf_counter()
+    batch = _post(client, "/v1/summarize/batch", {"items": [{"text": a.text} for a in articles]})
+    together = time.perf_counter() - started
+    same = sum(
+        single["summaries"] == (item["result"] or {}).get("summaries")
+        for single, item in zip(singles, batch["items"], strict=True)
+    )
+    finalize_calls = sum(
+        step["stage"] == "finalize" and step["prompt_tokens"] > 0
+        for single in singles
+        for step in single["route"]
+    )
+    return {
+        "articles": size,
+        "finalize_model_calls": finalize_calls,
+        "mean_words": round(statistics.mean(a.words for a in articles)),
+        "single_calls_s": round(one_by_one, 1),
+        "batch_s": round(together, 1),
+        "batch_x_single": round(one_by_one / together, 2),
+        "same_summaries": same,
+    }
+
+
+def _post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:
+    response = client.post(path, json=body)
+    response.raise_for_status()
+    return response.json()
+
+
+def markdown(report: dict[str, Any]) -> str:
+    script = statistics.median(r["seconds"] for r in report["script"])
+    ours = statistics.median(r["seconds"] for r in report["lingosum"])
+    lines = [
+        f"CPU: {report['cpu']}; {report['threads']} threads; model `{report['model']}`; "
+        f"{len(report['script'])} rounds, interleaved.",
+        "",
+        "| sample article | prompt tokens | generated tokens | median s | range s |",
+        "|---|---|---|---:|---|",
+        _row("hand-written script", report["script"]),
+        _row("lingosum over HTTP", report["lingosum"]),
+        "",
+        f"lingosum / script: **{ours / script:.2f}×** (median {ours:.1f} s against {script:.1f} s; "
+        f"per round: {', '.join(_per_round(report))}).",
+    ]
+    if feed := report.get("feed"):
+        lines.append(
+            f"\nFeed of {feed['articles']} XSum articles (mean {feed['mean_words']} words): "
+            f"{feed['single_calls_s']} s as single calls, {feed['batch_s']} s as one batch: "
+            f"**{feed['batch_x_single']}×**; {feed['same_summaries']} of {feed['articles']} "
+            "documents got the same summaries both ways; finalize called the model for "
+            f"{feed['finalize_model_calls']} of them (single calls)."
+        )
+    lines.append(f"\nPeak RSS of the server: {report['server_peak_rss_mb']} MB.")
+    return "\n".join(lines) + "\n"
+
+
+def _row(name: str, runs: list[dict[str, Any]]) -> str:
+    last = runs[-1]["stages"]
+    prompt = " + ".join(str(s["prompt_tokens"]) for s in last)
+    generated = " + ".join(str(s["completion_tokens"]) for s in last)
+    seconds = [r["seconds"] for r in runs]
+    return (
+        f"| {name} ({', '.join(s['stage'] for s in last)}) | {prompt} | {generated} | "
+        f"{statistics.median(seconds):.1f} | {min(seconds):.1f}–{max(seconds):.1f} |"
+    )
+
+
+def _per_round(report: dict[str, Any]) -> list[str]:
+    return [
+        f"{ours['seconds'] / script['seconds']:.2f}"
+        for script, ours in zip(report["script"], report["lingosum"], strict=True)
+    ]
+
+
+def _cpu() -> str:
+    try:
+        lines = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        name = next(
+            line.split(":", 1)[1].strip() for line in lines.splitlines() if "Model name" in line
+        )
+    except (OSError, subprocess.CalledProcessError, StopIteration):
+        name = platform.processor()
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    return (
+        f"{name} ({'AVX-512' if 'avx512f' in flags else 'AVX2' if 'avx2' in flags else 'no AVX2'})"
+    )
+
+
+def _say(message: str) -> None:
+    print(f"[vs-script] {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
