@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,20 +92,33 @@ class LlamaCppBackend:
 
     def _sentence_limit(self, max_sentences: int) -> Any:
         """Forces end-of-text once `max_sentences` are complete and another has begun."""
-        llama = self._llama
-        end_of_text = llama.token_eos()
-        start: list[int] = []
+        end_of_text = self._llama.token_eos()
+        generated = self._generated_text()
 
         def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-            if not start:
-                start.append(len(input_ids))
-            generated = llama.detokenize(list(input_ids[start[0] :])).decode("utf-8", "ignore")
-            if len(split_sentences(generated)) > max_sentences:
+            if len(split_sentences(generated(input_ids))) > max_sentences:
                 scores[:] = -np.inf
                 scores[end_of_text] = 0.0
             return scores
 
         return processor
+
+    def _generated_text(
+        self, on_first_token: Callable[[], None] | None = None
+    ) -> Callable[[np.ndarray], str]:
+        """For a logits processor: the text generated so far, read from the tokens after the
+        prompt (its length is taken at the first call, when `on_first_token` runs)."""
+        llama = self._llama
+        start: list[int] = []
+
+        def generated(input_ids: np.ndarray) -> str:
+            if not start:
+                start.append(len(input_ids))
+                if on_first_token is not None:
+                    on_first_token()
+            return llama.detokenize(list(input_ids[start[0] :])).decode("utf-8", "ignore")
+
+        return generated
 
     @contextmanager
     def _abortable(self, progress: Progress | None) -> Iterator[list[bool]]:
@@ -134,16 +147,11 @@ class LlamaCppBackend:
     def _follower(self, progress: Progress) -> Any:
         """Hands the text so far to `progress` at each token, and ends the text early (as if the
         model were done) once `cancelled`; the abort checks stop at the first token."""
-        llama = self._llama
-        end_of_text = llama.token_eos()
-        start: list[int] = []
+        end_of_text = self._llama.token_eos()
+        generated = self._generated_text(on_first_token=self._stop_abort_checks)
 
         def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-            if not start:
-                start.append(len(input_ids))
-                self._stop_abort_checks()
-            generated = llama.detokenize(list(input_ids[start[0] :])).decode("utf-8", "ignore")
-            progress.on_text(generated)
+            progress.on_text(generated(input_ids))
             if progress.cancelled():
                 scores[:] = -np.inf
                 scores[end_of_text] = 0.0

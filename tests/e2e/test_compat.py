@@ -6,10 +6,8 @@ from __future__ import annotations
 import base64
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -17,6 +15,8 @@ import ollama
 import openai
 import pytest
 from standardwebhooks import Webhook
+
+from tests.api.test_jobs import Receiver
 
 from .conftest import running_server
 
@@ -96,33 +96,11 @@ def test_the_ollama_client_gets_the_english_summary_whole_and_streamed(
     assert pieces[-1].done and "".join(p.message.content or "" for p in pieces).strip()
 
 
-class Receiver:
-    def __init__(self) -> None:
-        self.calls: list[tuple[dict[str, str], bytes]] = []
-        self.delivered = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                receiver.calls.append((dict(self.headers), body))
-                self.send_response(200)
-                self.end_headers()
-                receiver.delivered.set()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 def test_a_job_webhook_verifies_with_standard_webhooks(
     served: tuple[httpx.Client, str], article: dict[str, str], tmp_path: Path
 ) -> None:
     server, key = served
-    receiver = Receiver()
+    receiver = Receiver(fail_first=0)
     try:
         item = {"text": article["water.es.txt"], "external_id": "story-1", "revision": 2}
         response = server.post(
