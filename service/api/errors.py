@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from ..errors import LingosumError
 from .ollama_schemas import ollama_error
@@ -92,8 +93,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(
                 400, "invalid_json", "The request body is not valid JSON.", path=path
             )
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # RFC 9110: say which methods the path has
+            headers["Allow"] = ", ".join(allowed_methods(request))
         code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_")
-        return error_response(error.status_code, code, str(error.detail), path=path)
+        return error_response(
+            error.status_code, code, str(error.detail), headers=headers, path=path
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -101,6 +107,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             500, "internal", "Internal error; the server logged the details.", path=request.url.path
         )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods of every route on the request's path (Starlette names only the first's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def describe_problem(problem: dict[str, Any]) -> str:

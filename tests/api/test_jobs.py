@@ -135,7 +135,8 @@ def test_cancel_runs_no_more_items(settings: Settings) -> None:
         location = client.post("/v1/jobs", json={"items": job_items(ARTICLES)}).headers["location"]
         assert backend.entered.wait(5)
 
-        cancelled = client.delete(location)
+        assert_error(client.delete(location), 409, "job_not_finished")
+        cancelled = client.post(f"{location}/cancel")
         assert cancelled.status_code == 200
         assert cancelled.json()["status"] == "cancelled"
         backend.release.set()
@@ -145,7 +146,9 @@ def test_cancel_runs_no_more_items(settings: Settings) -> None:
         assert job["status"] == "cancelled"
         assert [i["state"] for i in job["items"]] == ["done"] * 2 + ["cancelled"] * 3
         assert len(backend.batches_for("summarize")) == 1
-        assert client.delete(location).json()["status"] == "cancelled"
+        assert client.post(f"{location}/cancel").json()["status"] == "cancelled"
+        assert client.delete(location).status_code == 204
+        assert_error(client.get(location), 404, "job_not_found")
 
 
 def test_openapi_describes_batch_and_jobs(client: TestClient) -> None:
@@ -157,12 +160,14 @@ def test_openapi_describes_batch_and_jobs(client: TestClient) -> None:
         "/v1/jobs/{job_id}/results",
     } <= set(paths)
     assert set(paths["/v1/jobs/{job_id}"]) == {"get", "delete"}
+    assert set(paths["/v1/jobs/{job_id}/cancel"]) == {"post"}
 
 
 def test_job_errors_use_the_one_error_shape(client: TestClient) -> None:
     items = job_items(ARTICLES[:1])
     assert_error(client.get("/v1/jobs/nope"), 404, "job_not_found")
     assert_error(client.delete("/v1/jobs/nope"), 404, "job_not_found")
+    assert_error(client.post("/v1/jobs/nope/cancel"), 404, "job_not_found")
     assert_error(client.get("/v1/jobs/nope/results"), 404, "job_not_found")
     assert_error(
         client.post("/v1/jobs", json={"items": items, "webhook_url": "http://127.0.0.1:1/"}),
@@ -183,8 +188,11 @@ def test_job_errors_use_the_one_error_shape(client: TestClient) -> None:
     assert_error(client.post("/v1/jobs", json={"items": items * 13}), 413, "too_many_items")
     location = client.post("/v1/jobs", json={"items": items}).headers["location"]
     finished(client, location)
-    assert_error(client.delete(location), 409, "job_finished")
+    assert_error(client.post(f"{location}/cancel"), 409, "job_finished")
     assert_error(client.get(f"{location}/results?limit=101"), 422, "invalid_request")
+    assert client.delete(location).status_code == 204  # a finished job, its results gone
+    assert_error(client.get(f"{location}/results"), 404, "job_not_found")
+    assert_error(client.delete(location), 404, "job_not_found")
 
 
 @pytest.fixture
