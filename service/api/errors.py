@@ -4,6 +4,7 @@ the OpenAI- and Ollama-compatible paths answer in their own protocol's shape ins
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -12,7 +13,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
 from ..errors import LingosumError
 from .ollama_schemas import ollama_error
@@ -95,7 +95,7 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         headers = dict(error.headers or {})
         if error.status_code == 405:  # RFC 9110: say which methods the path has
-            headers["Allow"] = ", ".join(allowed_methods(request))
+            headers["Allow"] = allowed_methods(request, headers.get("Allow", ""))
         code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_")
         return error_response(
             error.status_code, code, str(error.detail), headers=headers, path=path
@@ -109,13 +109,15 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
-def allowed_methods(request: Request) -> list[str]:
-    """The methods of every route on the request's path (Starlette names only the first's)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        if route.matches(request.scope)[0] is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
-    return sorted(methods)
+def allowed_methods(request: Request, named: str) -> str:
+    """The methods of every operation on the request's path, from the OpenAPI description
+    (FastAPI's 405 names only the first route's); `named` for paths it does not describe."""
+    path = request.url.path
+    methods = set(filter(None, (m.strip() for m in named.split(","))))
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path):
+            methods.update(method.upper() for method in operations)
+    return ", ".join(sorted(methods))
 
 
 def describe_problem(problem: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ beside this file. The failures it found are kept as plain tests in test_contract
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,18 +58,20 @@ def test_the_api_keeps_its_openapi_contract(
             ],
         )
     assert run.exit_code == 0, run.output
-    print(run.output[-6000:])
-    print(figures(json.loads(report.read_text())))
+    print(figures(json.loads(report.read_text()), run.output))
 
 
-def figures(report: dict[str, Any]) -> str:
-    """Cases per phase (stateful: its scenario steps), from schemathesis's JSON report."""
+def figures(report: dict[str, Any], output: str) -> str:
+    """Cases per phase from schemathesis's JSON report; the stateful phase's scenarios and the
+    links they followed from its output."""
     per_phase: dict[str, int] = {}
     for phases in report["valid_rates"].values():
         for phase, counts in phases.items():
             per_phase[phase] = per_phase.get(phase, 0) + sum(counts.values())
     cases = report["test_cases"]
+    stateful = re.search(r"Scenarios:\s+(\d+).*?API Links:\s+([^\n]+)", output, re.S)
     return (
         f"schemathesis: {cases['generated']} cases, {cases['unique_failures']} failures; "
         + ", ".join(f"{phase} {count}" for phase, count in sorted(per_phase.items()))
+        + (f"; stateful {stateful[1]} scenarios, links {stateful[2]}" if stateful else "")
     )
