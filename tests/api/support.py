@@ -41,6 +41,13 @@ def wait_ready(client: TestClient, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
+def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def app_with(settings: Settings, backend: FakeBackend) -> TestClient:
     factory: Callable[[Settings], Engine] = lambda s: Engine(  # noqa: E731
         s, summarizer=backend, translator=backend

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,7 +17,15 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from service.backends.base import GenerationRequest
 from service.settings import Settings
-from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, scripted, wait_ready
+from tests.api.support import (
+    ENGLISH,
+    BlockingBackend,
+    app_with,
+    assert_error,
+    scripted,
+    wait_for,
+    wait_ready,
+)
 from tests.fakes import FakeBackend, task_of
 from tests.feeds.server import LoopbackServer
 from tests.news_feed import LINKED_PAGE, feed_ids, news_feed
@@ -30,13 +38,6 @@ ARTICLES = [ENGLISH.replace("Tuesday", f"day {n} of the month") for n in range(1
 
 def job_items(texts: list[str]) -> list[dict[str, str]]:
     return [{"text": text, "id": f"article-{n}"} for n, text in enumerate(texts)]
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 def finished(client: TestClient, location: str) -> dict[str, Any]:
