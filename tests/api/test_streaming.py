@@ -119,7 +119,8 @@ def test_refusals_are_json_errors_as_on_the_plain_route(settings: Settings) -> N
         assert_error(overloaded, 429, "overloaded")
         assert overloaded.headers["retry-after"] == "10"
         backend.release.set()
-        waiting.join()
+        waiting.join(10)
+        assert not waiting.is_alive()
 
 
 def test_heartbeat_comments_keep_a_quiet_stream_open(
