@@ -64,6 +64,5 @@ def test_a_name_a_chinese_article_does_not_write_is_caught(
     # The rewrite may drop the name or keep it; either way the answer says which: a name the
     # article does not write is in `unsupported_names` exactly when it is in the text.
     english = body["summaries"]["en"]
-    assert ("Tillerson" in english["text"]) == (
-        "Tillerson" in english["checks"]["unsupported_names"]
-    ), english
+    reported = any("Tillerson" in name for name in english["checks"]["unsupported_names"])
+    assert ("Tillerson" in english["text"]) == reported, english
