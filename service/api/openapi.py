@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from ..settings import Settings
+from .errors import native_error, shape_of
 from .schemas import ERROR_CODES
 
 _LINKED = {  # POST /v1/jobs -> the operations on the job it made
@@ -49,11 +50,16 @@ def _limits(models: dict[str, Any], settings: Settings) -> None:
 
 
 def _errors(schema: dict[str, Any]) -> None:
-    """A body FastAPI refuses is answered 422 in the one error shape: say so."""
-    for operations in schema["paths"].values():
+    """A request FastAPI refuses is answered 422 in the one error shape (400 in their own on
+    the compatible paths, which list it): say so."""
+    for path, operations in schema["paths"].items():
         for operation in operations.values():
             refused = operation["responses"].get("422")
-            if refused is not None and "HTTPValidationError" in str(refused):
+            if refused is None or "HTTPValidationError" not in str(refused):
+                continue
+            if shape_of(path) is not native_error:
+                del operation["responses"]["422"]
+            else:
                 refused.update(
                     description=ERROR_CODES[422],
                     content={

@@ -299,16 +299,18 @@ class ErrorBody(BaseModel):
 
 # What each error status means, and the codes it carries (docs/api.md has the whole table).
 ERROR_CODES: dict[int, str] = {
-    400: "`invalid_json`: the body is not JSON.",
+    400: "`invalid_json`: the body is not JSON; `fetch_refused`: a feed URL on a refused address.",
     401: "`unauthorized`: no key, or an unknown, revoked or expired key or token.",
     403: "`forbidden`, `origin_not_allowed`: the key or token may not do this, or not from here.",
-    404: "`not_found`, `job_not_found`, `document_not_found` (also another key's job or story).",
+    404: "`not_found`, `job_not_found`, `document_not_found` (also another key's job or story), "
+    "`model_not_found`.",
     409: "`job_finished`, `job_not_finished`, `idempotency_conflict`.",
     413: "`body_too_large`, `text_too_large`, `too_many_items`, `request_too_large`, "
-    "`feed_too_large`: over a size limit, refused before any model runs.",
+    "`feed_too_large`: over a size limit, refused before any model runs; `text_too_long`: more "
+    "than the translator's context.",
     422: "`invalid_request` (the body does not match this schema), `unsupported_target`, "
     "`unsupported_language`, `undetectable_language`, `invalid_origin`, `feed_unreadable`, "
-    "`empty_feed`, `webhook_refused`, `webhook_secret_required`, `text_too_long`.",
+    "`empty_feed`, `webhook_refused`, `webhook_secret_required`.",
     429: "`rate_limited` (the key's quotas, with `RateLimit-*`) or `overloaded` (too much "
     "waiting); both with `Retry-After`.",
     500: "`internal`: a server fault; the server logged the details.",
