@@ -114,15 +114,12 @@ def test_posting_the_same_items_again_is_answered_from_the_cache(
     finished(client, first.headers["location"])
     calls = len(backend.requests)
 
-    started = time.monotonic()
     again = client.post("/v1/jobs", json={"items": job_items(ARTICLES)})
     job = finished(client, again.headers["location"])
-    elapsed = time.monotonic() - started
 
     assert again.json()["id"] != first.json()["id"]
     assert job["progress"]["cached"] == job["progress"]["done"] == 5
-    assert len(backend.requests) == calls
-    assert elapsed < 2
+    assert len(backend.requests) == calls  # no model call at all
     old = client.get(first.json()["results"]).json()["items"]
     new = client.get(job["results"]).json()["items"]
     assert [i["result"] for i in new] == [i["result"] for i in old]
