@@ -34,7 +34,7 @@ def scripted(request: GenerationRequest) -> str:
     return "术语"
 
 
-def wait_ready(client: TestClient, timeout: float = 10.0) -> None:
+def wait_ready(client: TestClient, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while client.get("/readyz").status_code != 200:
         assert time.monotonic() < deadline, "the app never became ready"
