@@ -21,6 +21,7 @@ from .body_limit import BodySizeLimit
 from .cors import DynamicCORS, gate_origins
 from .errors import install_error_handlers
 from .metrics import Gauges, Metrics, RequestMetrics
+from .openapi import describe
 from .pages import add_pages
 from .routes import (
     detect,
@@ -84,6 +85,7 @@ def create_app(
     for module in (*routers, openai_compat, ollama_compat):
         app.include_router(module.router)
     add_pages(app)
+    describe(app, settings)
     many = settings.request_max_chars * _MAX_BYTES_PER_CHAR + _JSON_ENVELOPE_BYTES
     app.add_middleware(
         BodySizeLimit,

@@ -4,6 +4,7 @@ the OpenAI- and Ollama-compatible paths answer in their own protocol's shape ins
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -92,8 +93,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(
                 400, "invalid_json", "The request body is not valid JSON.", path=path
             )
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # RFC 9110: say which methods the path has
+            headers["Allow"] = allowed_methods(request, headers.get("Allow", ""))
         code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_")
-        return error_response(error.status_code, code, str(error.detail), path=path)
+        return error_response(
+            error.status_code, code, str(error.detail), headers=headers, path=path
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -101,6 +107,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             500, "internal", "Internal error; the server logged the details.", path=request.url.path
         )
+
+
+def allowed_methods(request: Request, named: str) -> str:
+    """The methods of every operation on the request's path, from the OpenAPI description
+    (FastAPI's 405 names only the first route's); `named` for paths it does not describe."""
+    path = request.url.path
+    methods = set(filter(None, (m.strip() for m in named.split(","))))
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path):
+            methods.update(method.upper() for method in operations)
+    return ", ".join(sorted(methods))
 
 
 def describe_problem(problem: dict[str, Any]) -> str:

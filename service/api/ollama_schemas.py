@@ -10,16 +10,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..compat.models import TaskModel
+from ..compat.models import TASK_MODELS, TaskModel
 from ..compat.prompts import Turn
 from .compat import Usage
+from .schemas import Whole
 
 API_VERSION = "0.6.0"  # the Ollama API lingosum answers as
 _STARTED = datetime.now(timezone.utc).isoformat()
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")  # fields lingosum does not use are accepted
+    # Fields lingosum does not use are accepted; those it reads must have their JSON type.
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class MessageIn(_Open):
@@ -31,11 +33,14 @@ class MessageIn(_Open):
 
 
 class Options(_Open):
-    num_predict: int | None = None  # a cap on tokens; other model options are ignored
+    num_predict: Whole | None = None  # a cap on tokens; other model options are ignored
 
 
 class OllamaRequest(_Open):
-    model: str
+    model: str = Field(
+        json_schema_extra={"enum": [*TASK_MODELS, *(f"{name}:latest" for name in TASK_MODELS)]},
+        description="A task model; any other is 404 `model_not_found`.",
+    )
     stream: bool = True  # Ollama streams unless told not to
     format: str | dict[str, Any] | None = None  # "json" or a JSON schema: a JSON answer
     options: Options | None = None
@@ -117,6 +122,10 @@ class Answer:
         return (
             {"message": {"role": "assistant", "content": text}} if self.chat else {"response": text}
         )
+
+
+class OllamaErrorBody(BaseModel):
+    error: str
 
 
 def ollama_error(status: int, code: str, message: str, param: str | None = None) -> dict[str, Any]:

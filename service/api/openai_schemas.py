@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..compat.models import TaskModel
+from ..compat.models import TASK_MODELS, TaskModel
 from ..compat.prompts import Turn
 from .compat import Usage
+from .schemas import Positive, whole
 
 STARTED = int(time.time())  # the `created` time of the models
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")  # fields lingosum does not use are accepted
+    # Fields lingosum does not use are accepted; those it reads must have their JSON type.
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class ContentPart(_Open):
@@ -46,13 +48,18 @@ class ResponseFormat(_Open):
 class ChatCompletionRequest(_Open):
     """Sampling settings (temperature, top_p, ...) and tools are accepted and ignored."""
 
-    model: str
+    model: str = Field(
+        json_schema_extra={"enum": list(TASK_MODELS)},
+        description="A task model; any other is 404 `model_not_found`.",
+    )
     messages: list[ChatMessageIn] = Field(min_length=1)
     stream: bool = False
     stream_options: StreamOptions | None = None
-    max_tokens: int | None = Field(None, ge=1)
-    max_completion_tokens: int | None = Field(None, ge=1)
-    n: Literal[1] | None = Field(None, description="One choice only.")
+    max_tokens: Positive | None = None
+    max_completion_tokens: Positive | None = None
+    n: Annotated[Literal[1], BeforeValidator(whole)] | None = Field(
+        None, description="One choice only."
+    )
     response_format: ResponseFormat | None = None
 
     @property
@@ -127,6 +134,17 @@ _TYPES = {
     413: "invalid_request_error",
     429: "rate_limit_error",
 }
+
+
+class OpenAIErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None
+    code: str
+
+
+class OpenAIErrorBody(BaseModel):
+    error: OpenAIErrorDetail
 
 
 def openai_error(status: int, code: str, message: str, param: str | None = None) -> dict[str, Any]:

@@ -109,6 +109,9 @@ class JobManager:
         await self.notifier.kick()
         return job
 
+    async def delete(self, job_id: str) -> None:
+        await asyncio.to_thread(self.store.delete, job_id)
+
     # Stories summarized by single requests.
 
     async def story_plan(self, item: WorkItem, options: Options) -> GroupPlan:

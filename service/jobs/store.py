@@ -407,6 +407,23 @@ class JobStore:
                 self._set_finished(db, job_id, "cancelled")
             return self._record(db, job_id)
 
+    def delete(self, job_id: str) -> None:
+        """Remove a finished job and its items; 409 `job_not_finished` while anything of it is
+        still to run or to send (cancel it first). The summaries it kept for stories stay."""
+        with self._transaction() as db:
+            db.execute("SELECT id FROM jobs WHERE id = ?" + self.database.for_update, (job_id,))
+            record = self._record(db, job_id)
+            busy = record.progress.queued or record.progress.running
+            if record.status in ("queued", "running") or busy or record.webhook_status == "pending":
+                raise LingosumError(
+                    "job_not_finished",
+                    f"Job {job_id} is still {record.status}; cancel it first "
+                    f"(POST /v1/jobs/{job_id}/cancel), or wait for its webhook.",
+                    409,
+                )
+            db.execute("DELETE FROM items WHERE job_id = ?", (job_id,))
+            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
     # Stories: items and single requests that name a CMS story (`external_id`) and revision.
 
     def stories_of(self, job_id: str) -> list[ItemRecord]:

@@ -34,10 +34,17 @@ def scripted(request: GenerationRequest) -> str:
     return "术语"
 
 
-def wait_ready(client: TestClient, timeout: float = 10.0) -> None:
+def wait_ready(client: TestClient, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while client.get("/readyz").status_code != 200:
         assert time.monotonic() < deadline, "the app never became ready"
+        time.sleep(0.01)
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
 
 

@@ -310,7 +310,12 @@ def test_a_key_sees_only_its_own_jobs_and_idempotency_keys(
     assert theirs.status_code == 202
     assert theirs.headers["location"] != path
     assert "idempotent-replayed" not in theirs.headers
-    for request in (keyed.get, lambda url, **kw: keyed.get(url + "/results", **kw), keyed.delete):
+    for request in (
+        keyed.get,
+        lambda url, **kw: keyed.get(url + "/results", **kw),
+        lambda url, **kw: keyed.post(url + "/cancel", **kw),
+        keyed.delete,
+    ):
         assert_error(request(path, headers=bearer(secrets["small"])), 404, "job_not_found")
     assert keyed.get(path, headers=bearer(secrets["other"])).status_code == 200
     assert keyed.get(path, headers=bearer(secrets["boss"])).status_code == 200  # an admin

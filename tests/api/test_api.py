@@ -13,7 +13,14 @@ from fastapi.testclient import TestClient
 from service.api.app import create_app
 from service.pipeline.engine import Engine
 from service.settings import Settings
-from tests.api.support import ENGLISH, BlockingBackend, app_with, assert_error, wait_ready
+from tests.api.support import (
+    ENGLISH,
+    BlockingBackend,
+    app_with,
+    assert_error,
+    wait_for,
+    wait_ready,
+)
 from tests.fakes import FakeBackend
 
 
@@ -139,7 +146,7 @@ def test_model_calls_leave_the_event_loop_free_and_overload_gets_429(settings: S
         first = pool.submit(client.post, "/v1/summarize", json={"text": ENGLISH})
         assert backend.entered.wait(5)
         second = pool.submit(client.post, "/v1/summarize", json={"text": ENGLISH})
-        time.sleep(0.2)
+        wait_for(lambda: client.app.state.runner.pending == 2)  # the second waits its turn
         assert client.get("/healthz").status_code == 200  # the loop still answers
         overloaded = client.post("/v1/summarize", json={"text": ENGLISH})
         assert_error(overloaded, 429, "overloaded")

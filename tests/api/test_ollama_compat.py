@@ -124,7 +124,7 @@ def test_the_key_may_come_from_ollama_api_key(
     assert ollama.Client(host=base_url).list().models
 
 
-def test_errors_come_in_ollama_shape(client: ollama.Client, base_url: str) -> None:
+def test_errors_come_in_ollama_shape(client: ollama.Client, base_url: str, key: str) -> None:
     with pytest.raises(ollama.ResponseError) as missing:
         client.chat(model="llama3", messages=MESSAGES)
     assert missing.value.status_code == 404
@@ -132,8 +132,9 @@ def test_errors_come_in_ollama_shape(client: ollama.Client, base_url: str) -> No
     with pytest.raises(ollama.ResponseError) as denied:
         ollama.Client(host=base_url).list()
     assert denied.value.status_code == 401
-    response = httpx.post(f"{base_url}/api/chat", json={"messages": MESSAGES})
-    assert response.status_code in (400, 401)
-    assert set(response.json()) == {"error"}
+    for headers, status in (({}, 401), ({"Authorization": f"Bearer {key}"}, 400)):  # no model
+        response = httpx.post(f"{base_url}/api/chat", json={"messages": MESSAGES}, headers=headers)
+        assert response.status_code == status, response.text
+        assert set(response.json()) == {"error"}
     loaded = client.chat(model="lingosum-summary-en", messages=[])
     assert loaded.done_reason == "load"

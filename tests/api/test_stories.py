@@ -19,9 +19,10 @@ from tests.api.support import (
     app_with,
     assert_error,
     create_key,
+    wait_for,
     wait_ready,
 )
-from tests.api.test_jobs import Receiver, finished, wait_for
+from tests.api.test_jobs import Receiver, finished
 
 SECRET = "whsec_" + base64.b64encode(b"a CMS's webhook secret, 32 bytes").decode()
 SAVES = [ENGLISH.replace("Tuesday", day) for day in ("Friday", "Saturday", "Sunday")]

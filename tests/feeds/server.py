@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+HOLD_LIMIT_S = 30.0  # how long a held answer may wait, so that no test can hang on it
+
 
 @dataclass
 class Answer:
@@ -16,8 +18,8 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Callable[[], Iterable[bytes]] = b""
     """Bytes (sent with Content-Length), or a function giving chunks sent until it ends."""
-    delay: float = 0.0
-    """Seconds to wait before answering at all."""
+    held_by: threading.Event | None = None
+    """If given, nothing is sent until it is set (or HOLD_LIMIT_S has passed)."""
 
 
 class LoopbackServer:
@@ -67,7 +69,8 @@ class LoopbackServer:
             def do_GET(self) -> None:
                 server.requested.append(self.path)
                 answer = server.answers.get(self.path, Answer(status=404, body=b"not found"))
-                time.sleep(answer.delay)
+                if answer.held_by is not None:
+                    answer.held_by.wait(HOLD_LIMIT_S)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -90,10 +93,18 @@ class LoopbackServer:
         return Handler
 
 
-def endless(chunk: bytes, pause: float = 0.0, limit_seconds: float = 10.0) -> Iterator[bytes]:
-    """Chunks without end (but bounded in time, so a broken client cannot hang the suite)."""
-    stop = time.monotonic() + limit_seconds
-    while time.monotonic() < stop:
+def endless(
+    chunk: bytes, *, until: threading.Event, pause: float = 0.0, most: int | None = None
+) -> Iterator[bytes]:
+    """`chunk` again and again, one every `pause` seconds (`most` times, then nothing more)
+    until `until` is set: a body that has not ended while the test looks at the client."""
+    stop = time.monotonic() + HOLD_LIMIT_S
+    sent = 0
+    while not until.is_set() and time.monotonic() < stop:
+        if most is not None and sent >= most:
+            until.wait(stop - time.monotonic())
+            return
         yield chunk
+        sent += 1
         if pause:
-            time.sleep(pause)
+            until.wait(pause)

@@ -1,8 +1,8 @@
-"""Entity declarations are refused before any parser expands them: fast, with bounded memory."""
+"""Entity declarations are refused before any parser expands them, in bounded memory (a
+parser that expanded them would need gigabytes, and minutes)."""
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import pytest
@@ -32,18 +32,15 @@ def refused(document: bytes) -> LingosumError:
     return caught.value
 
 
-def test_billion_laughs_is_refused_quickly_with_bounded_memory() -> None:
+def test_billion_laughs_is_refused_with_bounded_memory() -> None:
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         error = refused(BILLION_LAUGHS)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert (error.code, error.status) == ("feed_unreadable", 422)
     assert "entit" in error.message
-    assert elapsed < 0.5
     assert peak < 2_000_000
 
 

@@ -186,6 +186,24 @@ def test_cancel_of_a_finished_or_unknown_job(store: JobStore) -> None:
     assert (unknown.value.status, unknown.value.code) == (404, "job_not_found")
 
 
+def test_a_job_is_deleted_only_once_nothing_of_it_runs(store: JobStore) -> None:
+    job_id = started(store, 2)
+    assert store.claim(1, max_attempts=3) is not None
+    store.cancel(job_id)  # its claimed item still runs
+    with pytest.raises(LingosumError) as running:
+        store.delete(job_id)
+    assert (running.value.status, running.value.code) == (409, "job_not_finished")
+    store.complete(job_id, [done(0)])
+    store.delete(job_id)
+    assert count(store, "SELECT COUNT(*) FROM items WHERE job_id = ?", job_id) == 0
+    with pytest.raises(LingosumError) as gone:
+        store.job(job_id)
+    assert gone.value.code == "job_not_found"
+    with pytest.raises(LingosumError) as again:
+        store.delete(job_id)
+    assert again.value.code == "job_not_found"
+
+
 def test_items_refused_at_submission_fail_alone_and_a_job_of_only_those_fails(
     store: JobStore,
 ) -> None:

@@ -107,7 +107,7 @@ def kill_one_worker_scenario(
         alpha = processes["alpha"]
         wait_for(lambda: running_items_of(url, alpha.pid) > 0, 300, "alpha to claim an item")
         alpha.send_signal(signal.SIGKILL)
-        alpha.wait()
+        alpha.wait(30)
 
         def finished() -> bool:
             return bool(client.get(f"/v1/jobs/{job_id}").json()["status"] != "running")

@@ -4,12 +4,12 @@ from fastapi import APIRouter
 
 from ..auth import MeterDep
 from ..deps import RunnerDep, SettingsDep, enforce_text_limit
-from ..schemas import ERROR_RESPONSES, DetectRequest, DetectResponse
+from ..schemas import BODY_ERRORS, DetectRequest, DetectResponse, error_responses
 
 router = APIRouter(prefix="/v1", tags=["languages"])
 
 
-@router.post("/detect", response_model=DetectResponse, responses=ERROR_RESPONSES)
+@router.post("/detect", response_model=DetectResponse, responses=error_responses(*BODY_ERRORS))
 async def detect(
     body: DetectRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
 ) -> DetectResponse:

@@ -18,9 +18,11 @@ from ...settings import Settings
 from ..auth import CountedDep, Meter, MeterDep
 from ..deps import JobsDep, SettingsDep
 from ..items import enforce_request_chars, request_items
-from ..schemas import ERROR_RESPONSES, JobOut, JobRequest, JobResultsPage
+from ..schemas import BODY_ERRORS, JobOut, JobRequest, JobResultsPage, error_responses
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+MAX_OFFSET = 2**31 - 1  # past the last item the page is empty; the database wants a bound
 
 IdempotencyKey = Annotated[
     str | None,
@@ -37,7 +39,7 @@ IdempotencyKey = Annotated[
     status_code=202,
     response_model=JobOut,
     response_model_exclude_unset=True,
-    responses=ERROR_RESPONSES,
+    responses=error_responses(*BODY_ERRORS, 409, 502, 504),
 )
 async def create_job(
     body: JobRequest,
@@ -82,7 +84,9 @@ async def create_job(
     return job_view(job)
 
 
-@router.get("/{job_id}", response_model=JobOut, responses=ERROR_RESPONSES)
+@router.get(
+    "/{job_id}", response_model=JobOut, responses=error_responses(401, 403, 404, 429, 500, 503)
+)
 async def get_job(job_id: str, jobs: JobsDep, meter: CountedDep) -> dict[str, Any]:
     """The job's status, progress and the state of each item."""
     await _check_owner(jobs, job_id, meter)
@@ -93,14 +97,14 @@ async def get_job(job_id: str, jobs: JobsDep, meter: CountedDep) -> dict[str, An
 @router.get(
     "/{job_id}/results",
     response_model=JobResultsPage,
-    responses=ERROR_RESPONSES,
+    responses=error_responses(401, 403, 404, 422, 429, 500, 503),
 )
 async def job_results(
     job_id: str,
     response: Response,
     jobs: JobsDep,
     meter: CountedDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """One page of results in item order; `next` (and the `Link` header) point to the next."""
@@ -125,16 +129,31 @@ async def job_results(
     }
 
 
-@router.delete(
-    "/{job_id}",
+@router.post(
+    "/{job_id}/cancel",
     response_model=JobOut,
     response_model_exclude_unset=True,
-    responses=ERROR_RESPONSES,
+    responses=error_responses(401, 403, 404, 409, 429, 500, 503),
 )
 async def cancel_job(job_id: str, jobs: JobsDep, meter: CountedDep) -> dict[str, Any]:
-    """Cancel the job: items not started are never run; a finished job gets 409."""
+    """Cancel the job: items not started are never run; a finished job gets 409. The job and
+    its results stay until it is deleted."""
     await _check_owner(jobs, job_id, meter)
     return job_view(await jobs.cancel(job_id))
+
+
+@router.delete(
+    "/{job_id}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(401, 403, 404, 409, 429, 500, 503),
+)
+async def delete_job(job_id: str, jobs: JobsDep, meter: CountedDep) -> Response:
+    """Delete a finished (done, failed or cancelled) job and its results; 409
+    `job_not_finished` while it still runs. The story summaries it kept stay."""
+    await _check_owner(jobs, job_id, meter)
+    await jobs.delete(job_id)
+    return Response(status_code=204)
 
 
 async def _check_owner(jobs: JobManager, job_id: str, meter: Meter) -> None:

@@ -19,7 +19,24 @@ from ...settings import Settings
 from ..auth import COUNTED, Meter, MeterDep
 from ..compat import SummaryReply, started
 from ..deps import RunnerDep, SettingsDep
-from ..ollama_schemas import API_VERSION, Answer, ChatRequest, GenerateRequest, OllamaRequest, tags
+from ..ollama_schemas import (
+    API_VERSION,
+    Answer,
+    ChatRequest,
+    GenerateRequest,
+    OllamaErrorBody,
+    OllamaRequest,
+    tags,
+)
+from ..schemas import BODY_ERRORS, error_responses
+
+_ANSWERS = {
+    **error_responses(*BODY_ERRORS, 404, model=OllamaErrorBody),
+    200: {
+        "description": "The answer; streamed as newline-delimited JSON unless `stream` is false.",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+    },
+}
 
 router = APIRouter(prefix="/api", tags=["ollama-compatible"])
 
@@ -30,13 +47,17 @@ async def version() -> dict[str, str]:
     return {"version": API_VERSION}
 
 
-@router.get("/tags", dependencies=[COUNTED])
+@router.get(
+    "/tags",
+    dependencies=[COUNTED],
+    responses=error_responses(401, 403, 429, 500, 503, model=OllamaErrorBody),
+)
 async def list_tags() -> dict[str, Any]:
     """The task models, one per summary language."""
     return tags(list(TASK_MODELS.values()))
 
 
-@router.post("/chat", response_model=None)
+@router.post("/chat", response_model=None, responses=_ANSWERS)
 async def chat(
     body: ChatRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
 ) -> JSONResponse | StreamingResponse:
@@ -45,7 +66,7 @@ async def chat(
     return await _answer(body, turns, Answer(body.model, chat=True), runner, settings, meter)
 
 
-@router.post("/generate", response_model=None)
+@router.post("/generate", response_model=None, responses=_ANSWERS)
 async def generate(
     body: GenerateRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
 ) -> JSONResponse | StreamingResponse:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from ...compat.models import TASK_MODELS, task_model
@@ -19,26 +19,50 @@ from ..deps import RunnerDep, SettingsDep
 from ..openai_schemas import (
     ChatCompletionRequest,
     Completion,
+    OpenAIErrorBody,
     model_entry,
     models_list,
     openai_error,
 )
+from ..schemas import BODY_ERRORS, error_responses
+
+_READ_ERRORS = (401, 403, 429, 500, 503)
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 
 
-@router.get("/models", dependencies=[COUNTED])
+@router.get(
+    "/models",
+    dependencies=[COUNTED],
+    responses=error_responses(*_READ_ERRORS, model=OpenAIErrorBody),
+)
 async def list_models() -> dict[str, Any]:
     """The task models, one per summary language."""
     return models_list(list(TASK_MODELS.values()))
 
 
-@router.get("/models/{model}", dependencies=[COUNTED])
-async def get_model(model: str) -> dict[str, Any]:
+@router.get(
+    "/models/{model}",
+    dependencies=[COUNTED],
+    responses=error_responses(*_READ_ERRORS, 404, model=OpenAIErrorBody),
+)
+async def get_model(
+    model: Annotated[str, Path(json_schema_extra={"enum": list(TASK_MODELS)})],
+) -> dict[str, Any]:
     return model_entry(task_model(model))
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post(
+    "/chat/completions",
+    response_model=None,
+    responses={
+        **error_responses(*BODY_ERRORS, 404, model=OpenAIErrorBody),
+        200: {
+            "description": "The completion; with `stream`, its chunks as server-sent events.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+    },
+)
 async def chat_completions(
     body: ChatCompletionRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
 ) -> JSONResponse | StreamingResponse:

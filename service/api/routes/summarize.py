@@ -15,10 +15,11 @@ from ..deps import JobsDep, RunnerDep, SettingsDep
 from ..events import DESCRIPTION, MEDIA_TYPE, event_stream, wants_events
 from ..items import article_item, request_items
 from ..schemas import (
-    ERROR_RESPONSES,
+    BODY_ERRORS,
     BatchRequest,
     BatchResponse,
     SummarizeRequest,
+    error_responses,
 )
 from ..work import run_metered
 
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["summarize"])
     "/summarize",
     response_model=SummarizeResponse,
     responses={
-        **ERROR_RESPONSES,
+        **error_responses(*BODY_ERRORS),
         200: {"description": DESCRIPTION, "content": {MEDIA_TYPE: {"schema": {"type": "string"}}}},
     },
 )
@@ -76,7 +77,9 @@ async def _story(
     return outcome.result
 
 
-@router.post("/summarize/batch", response_model=BatchResponse, responses=ERROR_RESPONSES)
+@router.post(
+    "/summarize/batch", response_model=BatchResponse, responses=error_responses(*BODY_ERRORS)
+)
 async def summarize_batch(
     body: BatchRequest, runner: RunnerDep, settings: SettingsDep, meter: MeterDep
 ) -> dict[str, Any]:

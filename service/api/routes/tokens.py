@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StrictStr
 
 from ...access.tokens import MAX_TTL_S
 from ..auth import MeterDep
-from ..schemas import ERROR_RESPONSES
+from ..schemas import BODY_ERRORS, error_responses
 
 router = APIRouter(prefix="/v1", tags=["access"])
 
@@ -25,7 +25,9 @@ class TokenOut(BaseModel):
     expires_at: datetime
 
 
-@router.post("/tokens", status_code=201, response_model=TokenOut, responses=ERROR_RESPONSES)
+@router.post(
+    "/tokens", status_code=201, response_model=TokenOut, responses=error_responses(*BODY_ERRORS)
+)
 async def create_token(body: TokenRequest, meter: MeterDep) -> TokenOut:
     """A short-lived browser token for one origin, charged to the calling key's quotas."""
     token, claims = await asyncio.to_thread(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from ..auth import MeterDep
-from ..schemas import ERROR_RESPONSES
+from ..schemas import error_responses
 
 router = APIRouter(prefix="/v1", tags=["access"])
 
@@ -27,7 +27,9 @@ class UsageOut(BaseModel):
     usage: list[UsageDay]
 
 
-@router.get("/usage", response_model=UsageOut, responses=ERROR_RESPONSES)
+@router.get(
+    "/usage", response_model=UsageOut, responses=error_responses(401, 403, 422, 429, 500, 503)
+)
 async def usage(
     meter: MeterDep,
     days: Annotated[int, Query(ge=1, le=366)] = 7,

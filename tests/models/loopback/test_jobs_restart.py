@@ -109,6 +109,17 @@ def _partway(rows: list[tuple[Any, ...]]) -> bool:
     return states.count("done") >= 2 and "running" in states
 
 
+def wait_partway(server: Server, data_dir: Path, job_id: str, timeout: float = 300) -> None:
+    """Until the job is partway; fails if the server dies, the job gets past every point
+    where it is partway (all its items finished between two looks), or time runs out."""
+    deadline = time.monotonic() + timeout
+    while not _partway(rows := item_rows(data_dir, job_id)):
+        assert server.process is not None and server.process.poll() is None, "the server died"
+        assert any(row[1] in ("queued", "running") for row in rows), "the job ended unseen"
+        assert time.monotonic() < deadline, f"the job never got partway: {rows}"
+        time.sleep(0.02)
+
+
 def test_a_killed_server_resumes_its_job_and_summarizes_each_item_once(
     causal_dir: Path, tmp_path: Path
 ) -> None:
@@ -123,8 +134,7 @@ def test_a_killed_server_resumes_its_job_and_summarizes_each_item_once(
         assert response.status_code == 202, response.text
         job_id = response.json()["id"]
         location = response.headers["location"]
-        while not _partway(item_rows(data_dir, job_id)):
-            time.sleep(0.02)
+        wait_partway(server, data_dir, job_id)
         server.kill()
 
         before = item_rows(data_dir, job_id)
@@ -135,6 +145,7 @@ def test_a_killed_server_resumes_its_job_and_summarizes_each_item_once(
         server.start()
         deadline = time.monotonic() + 180
         while (job := server.client.get(location).json())["status"] in ("queued", "running"):
+            assert server.process is not None and server.process.poll() is None, "it died"
             assert time.monotonic() < deadline, job
             time.sleep(0.2)
 
