@@ -46,7 +46,7 @@ _FETCH = (
     "fetch_linked_articles",
 )
 # Environment only: a flag shows in `ps` and the shell's history.
-_SECRETS = ("api_key", "webhook_secret", "database_url", "openai_api_key")
+_SECRETS = ("api_key", "webhook_secret", "database_url", "openai_api_key", "secret_key")
 COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "serve": tuple(name for name in Settings.model_fields if name not in _SECRETS),
     "worker": tuple(
@@ -173,14 +173,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from .access.policy import check_can_serve
     from .api.app import create_app
+    from .api.server import serve
 
     settings = _settings(args)
     check_can_serve(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    serve(create_app(settings), settings)
     return 0
 
 
@@ -188,10 +187,11 @@ def _worker(args: argparse.Namespace) -> int:
     import asyncio
     import logging
 
-    from .worker import run_worker
+    from .worker import exit_as_signalled, run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     asyncio.run(run_worker(_settings(args)))
+    exit_as_signalled()
     return 0
 
 

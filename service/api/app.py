@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..access.gate import Gate
 from ..access.keys import ANONYMOUS
-from ..errors import LingosumError
+from ..errors import LingosumError, ShuttingDown
 from ..jobs.manager import JobManager
 from ..pipeline.engine import DocumentResult, Engine
 from ..pipeline.runner import EngineRunner
@@ -19,7 +22,7 @@ from ..settings import Settings
 from .auth import RateLimitHeaders, record_work
 from .body_limit import BodySizeLimit
 from .cors import DynamicCORS, gate_origins
-from .errors import install_error_handlers
+from .errors import error_response, install_error_handlers
 from .metrics import Gauges, Metrics, RequestMetrics
 from .pages import add_pages
 from .routes import (
@@ -35,6 +38,8 @@ from .routes import (
     usage,
 )
 
+log = logging.getLogger(__name__)
+
 _JSON_ENVELOPE_BYTES = 64 * 1024
 _MAX_BYTES_PER_CHAR = 6  # a \uXXXX escape in JSON
 
@@ -44,6 +49,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     registry = Metrics()
+    shutdown = _Shutdown()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,12 +67,29 @@ def create_app(
         app.state.jobs = await JobManager.open(settings, runner, on_results=job_work)
         registry.watch(_gauges(runner, app.state.jobs))
         loading = asyncio.create_task(runner.start())  # /healthz answers while models load
+
+        async def drain() -> None:
+            """New requests get 503; what runs gets the grace period to finish."""
+            shutdown.draining = True
+            loop = asyncio.get_running_loop()
+            shutdown.deadline = loop.time() + settings.shutdown_grace_s
+            jobs = asyncio.create_task(app.state.jobs.drain(settings.shutdown_grace_s))
+            while (shutdown.in_flight or not jobs.done()) and loop.time() < shutdown.deadline:
+                await asyncio.sleep(0.05)
+            if shutdown.in_flight:
+                log.warning("shutdown grace over with %d request(s) running", shutdown.in_flight)
+            await jobs
+
+        app.state.drain = drain
         try:
             yield
         finally:
-            await app.state.jobs.close()
+            await app.state.jobs.close()  # hands back the job items still running
             await loading
-            await runner.close()
+            try:  # the model call running now, unless the grace is over
+                await asyncio.wait_for(runner.close(), shutdown.time_left())
+            except asyncio.TimeoutError:
+                log.warning("exiting without waiting for the model call still running")
             await asyncio.to_thread(app.state.gate.close)
 
     app = FastAPI(
@@ -79,6 +102,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = registry
+    app.state.shutdown = shutdown
     install_error_handlers(app)
     routers = (summarize, jobs, documents, detect, tokens, usage, meta, metrics)
     for module in (*routers, openai_compat, ollama_compat):
@@ -91,6 +115,8 @@ def create_app(
         larger={"/v1/summarize/batch": many, "/v1/jobs": many},
     )
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(BodyTimeout, timeout_s=settings.body_timeout_s)
+    app.add_middleware(RefuseWhileDraining, shutdown=shutdown)
     app.add_middleware(RequestMetrics, metrics=registry)
     app.add_middleware(DynamicCORS, origins=gate_origins)  # outermost: errors get CORS too
     return app
@@ -102,3 +128,80 @@ def _gauges(runner: EngineRunner, jobs: JobManager) -> Gauges:
         waiting_requests=lambda: runner.pending,
         job_items=jobs.store.item_states,
     )
+
+
+class _Shutdown:
+    """Whether the server drains (see `drain` in the lifespan), and the requests it runs."""
+
+    def __init__(self) -> None:
+        self.draining = False
+        self.in_flight = 0
+        self.deadline: float | None = None  # event-loop time the grace period ends
+
+    def time_left(self) -> float | None:
+        """Seconds of grace left; None (no limit) until a drain began."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - asyncio.get_running_loop().time(), 0.0)
+
+
+class RefuseWhileDraining:
+    """503 `shutting_down` for every request that arrives while the server drains, except
+    /healthz (the process still lives); counts the requests it lets through."""
+
+    def __init__(self, app: ASGIApp, shutdown: _Shutdown) -> None:
+        self.app = app
+        self.shutdown = shutdown
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.shutdown.draining and scope["path"] != "/healthz":
+            error = ShuttingDown()
+            response = error_response(
+                error.status,
+                error.code,
+                error.message,
+                error.retry_after,
+                {"Connection": "close"},
+                path=scope["path"],
+            )
+            await response(scope, receive, send)
+            return
+        self.shutdown.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.shutdown.in_flight -= 1
+
+
+class BodyTimeout:
+    """A request body whose next piece takes over `timeout_s` to arrive gets 408
+    `request_timeout` (a slow or stalled client holds nothing longer than that)."""
+
+    def __init__(self, app: ASGIApp, timeout_s: float) -> None:
+        self.app = app
+        self.timeout_s = timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body_done = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done
+            if body_done:  # after the body, receive() waits for a disconnect: no deadline
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout_s)
+            except asyncio.TimeoutError:
+                # An HTTPException, as FastAPI lets only those out of its body reading.
+                raise HTTPException(
+                    408, f"The request body did not arrive within {self.timeout_s:g} s."
+                ) from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        await self.app(scope, timed_receive, send)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import httpx
 
 from ..errors import LingosumError
+from ..feeds.fetch import guarded_async_client
 from ..settings import Settings
 from .store import JobStore
 from .views import job_view, story_view
@@ -41,7 +42,7 @@ class WebhookNotifier:
         self._sending: dict[str, asyncio.Task[None]] = {}
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self._settings.webhook_timeout_s, follow_redirects=False)
+        return guarded_async_client(self._settings, self._settings.webhook_timeout_s)
 
     async def kick(self) -> None:
         """Start sending every pending webhook not already on its way."""

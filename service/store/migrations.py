@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .database import Database, Transaction
+from .sealing import is_sealed
 
 Step = str | Callable[[Database, Transaction], None]
 
@@ -32,6 +33,20 @@ def add_column(table: str, column: str, kind: str) -> Step:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     return step
+
+
+def seal_webhook_secrets(database: Database, db: Transaction) -> None:
+    """Webhook secrets stored in plain text by earlier versions are sealed (encrypted)."""
+    rows = db.execute("SELECT id, webhook_secret FROM jobs WHERE webhook_secret IS NOT NULL")
+    plain = [(row[0], row[1]) for row in rows.fetchall() if not is_sealed(row[1])]
+    if plain and database.sealer is None:
+        raise RuntimeError("sealing webhook secrets needs the server's secret key")
+    if plain and database.sealer is not None:
+        seal = database.sealer.seal
+        db.executemany(
+            "UPDATE jobs SET webhook_secret = ? WHERE id = ?",
+            [(seal(secret), job_id) for job_id, secret in plain],
+        )
 
 
 JOBS = (
@@ -102,6 +117,16 @@ JOBS = (
                 made_at DOUBLE PRECISION NOT NULL,
                 PRIMARY KEY (owner, external_id)
             )""",
+        ),
+    ),
+    Migration(5, "webhook secrets encrypted at rest", (seal_webhook_secrets,)),
+    Migration(
+        6,
+        "indexes for the retention prune",
+        (
+            "CREATE INDEX IF NOT EXISTS jobs_by_update ON jobs (updated_at)",
+            "CREATE INDEX IF NOT EXISTS cache_by_age ON cache (created_at)",
+            "CREATE INDEX IF NOT EXISTS documents_by_age ON documents (made_at)",
         ),
     ),
 )

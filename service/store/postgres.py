@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import LingosumError
+from ..errors import LingosumError, StorageUnavailable
 from .database import Cursor, Database, Transaction
 
 POOL_SIZE = 4  # connections per store and process, opened as needed (see docs/scaling.md)
@@ -93,8 +93,15 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        with self._pool.connection() as connection, connection.transaction():
-            yield _PostgresTransaction(connection)
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection() as connection, connection.transaction():
+                yield _PostgresTransaction(connection)
+        except (psycopg.OperationalError, PoolTimeout) as error:
+            # A full disk, a lock timeout, a lost server: cannot write now, and nothing was.
+            raise StorageUnavailable() from error
 
     def lock(self, db: Transaction, name: str) -> None:
         db.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (name,))
