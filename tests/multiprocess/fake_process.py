@@ -2,7 +2,8 @@
 multi-process tests: `python -m tests.multiprocess.fake_process serve|worker [--no-worker]`.
 
 Settings come from the environment (LINGOSUM_DATABASE_URL, LINGOSUM_PORT, ...). Each English
-summary names the process (LINGOSUM_TEST_TAG) that wrote it.
+summary names the process (LINGOSUM_TEST_TAG) that wrote it; a summary takes
+LINGOSUM_TEST_SECONDS_PER_ITEM (default 1.5) seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from service.pipeline.engine import Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of
 
-SECONDS_PER_ITEM = 1.5
+SECONDS_PER_ITEM = float(os.environ.get("LINGOSUM_TEST_SECONDS_PER_ITEM", "1.5"))
 
 
 def main() -> None:
@@ -36,15 +37,15 @@ def main() -> None:
         return Engine(settings, summarizer=backend, translator=backend)
 
     if role == "worker":
-        from service.worker import run_worker
+        from service.worker import exit_as_signalled, run_worker
 
         asyncio.run(run_worker(settings, engine))
+        exit_as_signalled()
         return
-    import uvicorn
-
     from service.api.app import create_app
+    from service.api.server import serve
 
-    uvicorn.run(create_app(settings, engine), host=settings.host, port=settings.port)
+    serve(create_app(settings, engine), settings)
 
 
 if __name__ == "__main__":
