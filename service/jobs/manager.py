@@ -19,8 +19,8 @@ from .worker import JobWorker, ResultsObserver
 
 log = logging.getLogger(__name__)
 
-PRUNE_EVERY_S = 24 * 3600.0
 DAY_S = 24 * 3600.0
+PRUNE_EVERY_S = DAY_S
 
 
 class JobManager:
