@@ -115,7 +115,7 @@ def create_app(
         larger={"/v1/summarize/batch": many, "/v1/jobs": many},
     )
     app.add_middleware(RateLimitHeaders)
-    app.add_middleware(BodyTimeout, timeout_s=settings.body_timeout_s)
+    app.add_middleware(ClientWatch, timeout_s=settings.body_timeout_s)
     app.add_middleware(RefuseWhileDraining, shutdown=shutdown)
     app.add_middleware(RequestMetrics, metrics=registry)
     app.add_middleware(DynamicCORS, origins=gate_origins)  # outermost: errors get CORS too
@@ -176,9 +176,10 @@ class RefuseWhileDraining:
             self.shutdown.in_flight -= 1
 
 
-class BodyTimeout:
+class ClientWatch:
     """A request body whose next piece takes over `timeout_s` to arrive gets 408
-    `request_timeout` (a slow or stalled client holds nothing longer than that)."""
+    `request_timeout`; a client that goes away before its answer stops its request (a call
+    still waiting for the model leaves the line; a streamed one stops the model)."""
 
     def __init__(self, app: ASGIApp, timeout_s: float) -> None:
         self.app = app
@@ -188,11 +189,11 @@ class BodyTimeout:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body_done = False
+        body_read = asyncio.Event()
+        answered = False
 
         async def timed_receive() -> Message:
-            nonlocal body_done
-            if body_done:  # after the body, receive() waits for a disconnect: no deadline
+            if body_read.is_set():  # after the body, receive() waits for a disconnect
                 return await receive()
             try:
                 message = await asyncio.wait_for(receive(), self.timeout_s)
@@ -201,7 +202,34 @@ class BodyTimeout:
                 raise HTTPException(
                     408, f"The request body did not arrive within {self.timeout_s:g} s."
                 ) from None
-            body_done = message["type"] != "http.request" or not message.get("more_body", False)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_read.set()
             return message
 
-        await self.app(scope, timed_receive, send)
+        async def watched_send(message: Message) -> None:
+            nonlocal answered
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered = True
+            await send(message)
+
+        async def client_gone() -> None:
+            await body_read.wait()
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        async def handle() -> None:
+            await self.app(scope, timed_receive, watched_send)
+
+        handler = asyncio.create_task(handle())
+        watcher = asyncio.create_task(client_gone())
+        try:
+            await asyncio.wait({handler, watcher}, return_when=asyncio.FIRST_COMPLETED)
+            if handler.done() or answered:
+                await handler
+                return
+            handler.cancel()  # the client went away before its answer
+            await asyncio.gather(handler, return_exceptions=True)
+        finally:
+            handler.cancel()
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
