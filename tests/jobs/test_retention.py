@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.retention_soak import soak
 from service.cli import main
 from service.errors import LingosumError
 from service.jobs.manager import DAY_S
@@ -87,30 +88,9 @@ def test_finished_work_expires_and_unfinished_work_stays(store: JobStore) -> Non
     assert store.prune(30 * DAY_S).rows == 0
 
 
-def file_bytes(data_dir: Path) -> int:
-    return sum(path.stat().st_size for path in data_dir.glob(f"{JobStore.FILE}*"))
-
-
-def soak(data_dir: Path, days: int, prune: bool) -> list[int]:
-    """Each simulated day: 20 finished jobs of 5 items of ~2 KB; the file's size after it."""
-    store = JobStore.open(data_dir)
-    clock = store.clock = Clock()
-    sizes = []
-    text = "The harbor bridge opened on Tuesday after four years of work. " * 32
-    for day in range(days):
-        for job in range(20):
-            finished_job(store, [f"{day}.{job}.{n} {text}" for n in range(5)])
-        clock.now += DAY_S
-        if prune:
-            store.prune(3 * DAY_S)
-        sizes.append(file_bytes(data_dir))
-    store.close()
-    return sizes
-
-
 def test_the_sqlite_file_stays_bounded_when_pruned(tmp_path: Path) -> None:
-    kept = soak(tmp_path / "kept", 16, prune=False)
-    pruned = soak(tmp_path / "pruned", 16, prune=True)
+    kept = soak(tmp_path / "kept", 16, 20, retention_days=3, prune=False)
+    pruned = soak(tmp_path / "pruned", 16, 20, retention_days=3, prune=True)
 
     assert kept[-1] > 1.8 * kept[4]  # without pruning it grows with every day
     assert max(pruned[4:]) < 1.3 * pruned[4]  # with it, it stops growing after 3 days
