@@ -232,4 +232,4 @@ class ClientWatch:
         finally:
             handler.cancel()
             watcher.cancel()
-            await asyncio.gather(watcher, return_exceptions=True)
+            await asyncio.gather(handler, watcher, return_exceptions=True)

@@ -105,13 +105,17 @@ class WebhookNotifier:
         }
         body = json.dumps(event, ensure_ascii=False).encode()
         async with self._client_factory() as client:
-            return await deliver(
-                client,
-                url,
-                body,
-                message_id=f"msg_{job_id}",
-                key=key,
-                attempts=self._settings.webhook_attempts,
-                backoff_s=self._settings.webhook_backoff_s,
-                sleep=self._sleep,
-            )
+            try:
+                return await deliver(
+                    client,
+                    url,
+                    body,
+                    message_id=f"msg_{job_id}",
+                    key=key,
+                    attempts=self._settings.webhook_attempts,
+                    backoff_s=self._settings.webhook_backoff_s,
+                    sleep=self._sleep,
+                )
+            except LingosumError as error:  # its address changed to a refused one since the check
+                log.error("webhook of job %s not sent: %s", job_id, error.message)
+                return False
