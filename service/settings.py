@@ -149,7 +149,7 @@ class Settings(BaseSettings):
         True, description="Run job items in this serve process; --no-worker only accepts them."
     )
     shutdown_grace_s: float = Field(
-        30.0,
+        20.0,
         ge=0,
         description="On SIGTERM, how long requests and job items already running may take to "
         "finish; new requests get 503 meanwhile, and job items still running after it go "

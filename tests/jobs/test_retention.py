@@ -92,7 +92,7 @@ def test_the_sqlite_file_stays_bounded_when_pruned(tmp_path: Path) -> None:
     kept = soak(tmp_path / "kept", 16, 20, retention_days=3, prune=False)
     pruned = soak(tmp_path / "pruned", 16, 20, retention_days=3, prune=True)
 
-    assert kept[-1] > 1.8 * kept[4]  # without pruning it grows with every day
+    assert kept[-1] - kept[4] > 3_000_000  # without pruning it grows every day (~0.4 MB)
     assert max(pruned[4:]) < 1.3 * pruned[4]  # with it, it stops growing after 3 days
     assert pruned[-1] < kept[-1] / 5
 
