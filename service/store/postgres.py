@@ -15,6 +15,7 @@ from .database import Cursor, Database, Transaction
 
 POOL_SIZE = 4  # connections per store and process, opened as needed (see docs/scaling.md)
 CONNECT_TIMEOUT_S = 10.0
+LOCK_TIMEOUT_S = 10.0  # a lock held longer by someone else: 503, as SQLite's busy timeout
 
 
 class _Row(tuple[Any, ...]):
@@ -58,6 +59,11 @@ class _PostgresTransaction(Transaction):
                 cursor.executemany(_sql(sql), [tuple(row) for row in rows])
 
 
+def _configure(connection: Any) -> None:
+    connection.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
+    connection.commit()
+
+
 class PostgresDatabase(Database):
     for_update = " FOR UPDATE"
     shared = True
@@ -70,6 +76,7 @@ class PostgresDatabase(Database):
             min_size=1,
             max_size=POOL_SIZE,
             kwargs={"row_factory": _row_factory},
+            configure=_configure,
             open=False,
             name="lingosum",
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from service.backends.base import GenerationRequest
 from service.jobs.store import JobStore
@@ -109,3 +110,26 @@ def test_a_locked_database_refuses_a_job_with_503(client: TestClient) -> None:
     assert rows(database.path) == (0, 0)
     accepted = client.post("/v1/jobs", json={"items": [{"text": ENGLISH}], "targets": ["en"]})
     assert accepted.status_code == 202, accepted.text
+
+
+@pytest.mark.postgres
+def test_a_locked_postgresql_table_refuses_a_job_with_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from service.store import postgres
+    from tests.postgres import private_schema
+
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT_S", 0.3)
+    with private_schema() as url:
+        settings = settings_in(tmp_path).model_copy(update={"database_url": SecretStr(url)})
+        with app_with(settings, FakeBackend(scripted)) as client:
+            wait_ready(client)
+            with psycopg.connect(url) as other:  # e.g. a migration of another tool
+                other.execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE")
+                job = {"items": [{"text": ENGLISH}], "targets": ["en"]}
+                assert_error(client.post("/v1/jobs", json=job), 503, "storage_unavailable")
+            with psycopg.connect(url) as db:
+                assert db.execute("SELECT COUNT(*) FROM jobs").fetchone() == (0,)
+            assert client.post("/v1/jobs", json=job).status_code == 202
