@@ -105,14 +105,25 @@ def test_job_items_still_running_after_the_grace_go_back_to_the_queue(tmp_path: 
     try:
         server = run.serve("first")
         run.count_result_writes()
-        with httpx.Client(base_url=run.url, timeout=30) as client:
-            job_id = submit(client)
+        client = httpx.Client(base_url=run.url, timeout=30)
+        job_id = submit(client)
         wait_for(lambda: run.states(job_id).get("running"), 20, "a job group on the model")
+        late: list[httpx.Response] = []
+        body = {"text": "The ferry resumed service on Monday.", "targets": ["en"]}
+        requester = threading.Thread(
+            target=lambda: late.append(httpx.post(f"{run.url}/v1/summarize", json=body, timeout=30))
+        )
+        requester.start()
+        wait_for(lambda: queue_depth(client) >= 1, 10, "the request to wait for the model")
+        client.close()
         signalled = time.monotonic()
         server.send_signal(signal.SIGTERM)
         assert server.wait(grace + 10) in (0, -signal.SIGTERM)
         # Out well before the group of two 4-second items could have finished.
         assert time.monotonic() - signalled < grace + 3, run.log("first")
+        requester.join(10)
+        assert late[0].status_code == 503  # it waited past the grace: told so, not a bare 500
+        assert late[0].json()["error"]["code"] == "shutting_down"
         assert run.states(job_id) == {"queued": len(ITEMS)}
         assert run.writes(job_id) == {}
         finish_after_restart(run, job_id, "second")
