@@ -165,9 +165,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None,
         min_length=32,
-        description="Key that encrypts webhook secrets at rest; by default a random key made "
-        "on first start in data_dir/secret.key (mode 0600). Give every process sharing one "
-        "PostgreSQL store the same key or data_dir. Environment only.",
+        description="Key that encrypts webhook secrets and the browser-token signing key at "
+        "rest; by default a random key made on first start in data_dir/secret.key (mode 0600). "
+        "Give every process sharing one PostgreSQL store the same key or data_dir. "
+        "Environment only.",
     )
     job_lease_s: float = Field(
         60.0,

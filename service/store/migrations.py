@@ -35,18 +35,24 @@ def add_column(table: str, column: str, kind: str) -> Step:
     return step
 
 
-def seal_webhook_secrets(database: Database, db: Transaction) -> None:
-    """Webhook secrets stored in plain text by earlier versions are sealed (encrypted)."""
-    rows = db.execute("SELECT id, webhook_secret FROM jobs WHERE webhook_secret IS NOT NULL")
-    plain = [(row[0], row[1]) for row in rows.fetchall() if not is_sealed(row[1])]
-    if plain and database.sealer is None:
-        raise RuntimeError("sealing webhook secrets needs the server's secret key")
-    if plain and database.sealer is not None:
+def seal_column(table: str, key: str, column: str) -> Step:
+    """A step that seals (encrypts) the values of `column` stored in plain text by earlier
+    versions; `key` names each row."""
+
+    def step(database: Database, db: Transaction) -> None:
+        rows = db.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL")
+        plain = [(row[0], row[1]) for row in rows.fetchall() if not is_sealed(row[1])]
+        if not plain:
+            return
+        if database.sealer is None:
+            raise RuntimeError(f"sealing {table}.{column} needs the server's secret key")
         seal = database.sealer.seal
         db.executemany(
-            "UPDATE jobs SET webhook_secret = ? WHERE id = ?",
-            [(seal(secret), job_id) for job_id, secret in plain],
+            f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+            [(seal(value), name) for name, value in plain],
         )
+
+    return step
 
 
 JOBS = (
@@ -119,7 +125,9 @@ JOBS = (
             )""",
         ),
     ),
-    Migration(5, "webhook secrets encrypted at rest", (seal_webhook_secrets,)),
+    Migration(
+        5, "webhook secrets encrypted at rest", (seal_column("jobs", "id", "webhook_secret"),)
+    ),
     Migration(
         6,
         "indexes for the retention prune",
@@ -174,6 +182,11 @@ ACCESS = (
                 value TEXT NOT NULL
             )""",
         ),
+    ),
+    Migration(
+        3,
+        "server secrets encrypted at rest",
+        (seal_column("server_secrets", "name", "value"),),
     ),
 )
 

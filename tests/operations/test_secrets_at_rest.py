@@ -1,6 +1,7 @@
 """Secrets at rest: after an API key and a job with a webhook, nothing in the data folder (or
-the PostgreSQL tables) holds the webhook secret or the API key; old plain-text rows are sealed
-by a migration; webhook deliveries connect to the address they checked, with a DNS deadline."""
+the PostgreSQL tables) holds the webhook secret, the API key or the browser-token signing key;
+old plain-text rows are sealed by a migration; webhook deliveries connect to the address they
+checked, with a DNS deadline."""
 
 from __future__ import annotations
 
@@ -17,13 +18,16 @@ from typing import Any
 import httpx
 import pytest
 
+from service.access.store import AccessStore
+from service.access.tokens import SECRET_NAME, TokenClaims, TokenSigner
 from service.errors import LingosumError
 from service.feeds.fetch import FetchRefused, guarded_async_client
 from service.jobs.store import JobStore, Webhook
 from service.jobs.webhook_guard import check_webhook_url
 from service.pipeline.documents import Options, WorkItem
 from service.settings import Settings
-from service.store.migrations import JOBS, migrate
+from service.store import open_database
+from service.store.migrations import ACCESS, JOBS, migrate
 from service.store.sealing import KEY_FILE
 from service.store.sqlite import SQLiteDatabase
 from tests.api.support import ENGLISH, app_with, create_key, scripted, wait_ready
@@ -49,6 +53,20 @@ def forms_of(secret: str) -> list[bytes]:
         encoded = secret.removeprefix("whsec_")
         forms += [encoded.encode(), base64.b64decode(encoded)]
     return forms
+
+
+def forms_of_key(key: bytes) -> list[bytes]:
+    """Key bytes as they are, in hex (as stored in plain text before) and in base64."""
+    hex_ = key.hex().encode()
+    return [key, hex_, hex_.upper(), base64.b64encode(key), base64.urlsafe_b64encode(key)]
+
+
+def signing_key(data_dir: Path, database_url: str | None) -> bytes:
+    store = AccessStore.open(data_dir, database_url)
+    try:
+        return store.secret(SECRET_NAME)
+    finally:
+        store.close()
 
 
 def stored_bytes(data_dir: Path, database_url: str | None) -> bytes:
@@ -105,6 +123,7 @@ def test_the_data_holds_neither_the_webhook_secret_nor_the_api_key(
             assert response.status_code == 202, response.text
             assert receiver.delivered.wait(20)  # the secret was read back to sign it
         stored = stored_bytes(settings.data_dir, url)
+        token_key = signing_key(settings.data_dir, url)  # made at the server's start
     finally:
         receiver.server.shutdown()
         if schema is not None:
@@ -114,6 +133,9 @@ def test_the_data_holds_neither_the_webhook_secret_nor_the_api_key(
     for secret in (JOB_SECRET, api_key):
         for form in forms_of(secret):
             assert form not in stored
+    assert len(token_key) == 32
+    for form in forms_of_key(token_key):
+        assert form not in stored
     key_file = settings.data_dir / KEY_FILE
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
 
@@ -135,6 +157,49 @@ def test_plain_text_webhook_secrets_of_an_older_version_are_sealed(tmp_path: Pat
     assert store.webhook_of("j1") == ("http://h/", JOB_SECRET)
     store.close()
     assert JOB_SECRET.encode() not in (data_dir / JobStore.FILE).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "backend_db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_a_plain_text_signing_key_of_an_older_version_is_sealed_and_its_tokens_still_verify(
+    tmp_path: Path, backend_db: str
+) -> None:
+    from tests.postgres import private_schema
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    schema: Any = private_schema() if backend_db == "postgresql" else None
+    url = schema.__enter__() if schema is not None else None
+    try:
+        old = open_database(url, data_dir / AccessStore.FILE, "access", ACCESS[:2])
+        key = bytes(range(32))  # the schema before sealing, and its plain-text key
+        with old.transaction() as db:
+            db.execute(
+                "INSERT INTO server_secrets (name, value) VALUES (?, ?)", (SECRET_NAME, key.hex())
+            )
+        old.close()
+        claims = TokenClaims("key-id", "https://cms.example", 1_000)
+        before = TokenSigner(key).issue(claims)  # a browser holds it across the upgrade
+
+        store = AccessStore.open(data_dir, url)
+        signer = TokenSigner.from_store(store, data_dir)
+        with store.database.transaction() as db:
+            [(value,)] = db.execute("SELECT value FROM server_secrets").fetchall()
+        store.close()
+        assert value.startswith("sealed:v1:")
+        assert signer.verify(before, now=0) == claims
+        after = signer.issue(claims)
+        again = AccessStore.open(data_dir, url)  # a restart, or another replica
+        assert TokenSigner.from_store(again, data_dir).verify(after, now=0) == claims
+        again.close()
+        stored = stored_bytes(data_dir, url)
+    finally:
+        if schema is not None:
+            schema.__exit__(None, None, None)
+    assert b"sealed:v1:" in stored  # the search sees the row
+    for form in forms_of_key(key):
+        assert form not in stored
 
 
 def test_a_secret_sealed_with_another_key_is_refused_not_misread(tmp_path: Path) -> None:
