@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 _JSON_ENVELOPE_BYTES = 64 * 1024
 _MAX_BYTES_PER_CHAR = 6  # a \uXXXX escape in JSON
+_STOP_S = 2.0  # for a model call cancelled at the end of the shutdown grace to stop
 
 
 def create_app(
@@ -74,8 +75,9 @@ def create_app(
         finally:
             await app.state.jobs.close()  # hands back the job items still running
             await loading
-            try:  # the model call running now, unless the grace is over
-                await asyncio.wait_for(runner.close(), shutdown.time_left())
+            left = shutdown.time_left()
+            try:  # the model call running now (one cancelled stops within about a second)
+                await asyncio.wait_for(runner.close(), None if left is None else left + _STOP_S)
             except asyncio.TimeoutError:
                 log.warning("exiting without waiting for the model call still running")
             await asyncio.to_thread(app.state.gate.close)

@@ -148,10 +148,15 @@ class LlamaCppBackend:
         """Hands the text so far to `progress` at each token, and ends the text early (as if the
         model were done) once `cancelled`; the abort checks stop at the first token."""
         end_of_text = self._llama.token_eos()
-        generated = self._generated_text(on_first_token=self._stop_abort_checks)
+        generated = self._generated_text()
+        first = [True]
 
         def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-            progress.on_text(generated(input_ids))
+            if first:
+                first.clear()
+                self._stop_abort_checks()
+            if progress.on_text is not None:
+                progress.on_text(generated(input_ids))
             if progress.cancelled():
                 scores[:] = -np.inf
                 scores[end_of_text] = 0.0

@@ -131,6 +131,30 @@ def test_job_items_still_running_after_the_grace_go_back_to_the_queue(tmp_path: 
         run.stop_all()
 
 
+def test_a_request_on_the_model_when_the_grace_ends_stops_the_model(tmp_path: Path) -> None:
+    grace = 1.0
+    run = Processes(tmp_path, shutdown_grace_s=grace, test_seconds_per_item=60)
+    try:
+        server = run.serve("first")
+        cut: list[httpx.Response] = []
+        body = {"text": "The ferry resumed service on Monday.", "targets": ["en"]}
+        requester = threading.Thread(
+            target=lambda: cut.append(httpx.post(f"{run.url}/v1/summarize", json=body, timeout=90))
+        )
+        requester.start()
+        wait_for(lambda: "call began" in run.log("first"), 20, "the request on the model")
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(grace + 10) in (0, -signal.SIGTERM)  # not the call's 60 s
+        requester.join(10)
+        assert cut[0].status_code == 503
+        assert cut[0].json()["error"]["code"] == "shutting_down"
+        log = run.log("first")
+        assert "fake model first: call cancelled" in log  # stopped, not left running
+        assert "exiting without waiting for the model call" not in log, log
+    finally:
+        run.stop_all()
+
+
 @pytest.mark.parametrize("grace", [0.5, 10.0])
 def test_a_worker_process_hands_back_or_finishes_its_group_on_sigterm(
     tmp_path: Path, grace: float

@@ -1,6 +1,6 @@
 """Slow and broken clients, over raw sockets against real servers: slow headers and slow bodies
 time out while other clients are served, and a client that goes away while its request waits
-for the model takes its request out of the line."""
+for the model takes its request out of the line, or stops the model if it is already on it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from service.backends.base import GenerationRequest
 from service.settings import Settings
 from tests.api.live import live_server
 from tests.api.support import ENGLISH, scripted
-from tests.fakes import FakeBackend, write_prompts
+from tests.fakes import FakeBackend, task_of, write_prompts
 from tests.operations.processes import Processes, wait_for
 
 TIMEOUT_S = 1.0
@@ -146,3 +146,39 @@ def test_a_client_that_leaves_while_its_request_waits_frees_its_place(tmp_path: 
         assert not any("second story" in r.text for r in backend.requests)
         again = httpx.post(f"{url}/v1/summarize", json={"text": ENGLISH}, timeout=30)
         assert again.status_code == 200
+
+
+def test_a_client_that_leaves_while_its_request_is_on_the_model_stops_the_model(
+    tmp_path: Path,
+) -> None:
+    """The first request's summary would take the model a minute unless it is cancelled; the
+    model serves one call at a time, so the second request is answered only once it stopped."""
+    on_model, stopped = threading.Event(), threading.Event()
+
+    def respond(request: GenerationRequest) -> str:
+        if "first story" in request.text and task_of(request).startswith("summarize"):
+            on_model.set()
+            deadline = time.monotonic() + 60
+            while not (request.progress is not None and request.progress.cancelled()):
+                if time.monotonic() > deadline:
+                    return scripted(request)  # never cancelled
+                time.sleep(0.01)
+            stopped.set()
+        return scripted(request)
+
+    backend = FakeBackend(respond)
+    settings = Settings(
+        prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False, data_dir=tmp_path / "data"
+    )
+    with live_server(settings, backend) as url:
+        payload = json.dumps({"text": f"The first story. {ENGLISH}", "targets": ["en"]})
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as leaving:
+            leaving.sendall(
+                b"POST /v1/summarize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(payload)}\r\n\r\n{payload}".encode()
+            )
+            assert on_model.wait(20), "the first request never reached the model"
+        second = httpx.post(f"{url}/v1/summarize", json={"text": ENGLISH}, timeout=90)
+        assert stopped.is_set()  # the first call was stopped, not run for its minute
+        assert second.status_code == 200, second.text
