@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class ClientWatch:
     """A request body whose next piece takes over `timeout_s` to arrive gets 408
     `request_timeout`; a client that goes away before its answer stops its request (a call
-    still waiting for the model leaves the line; a streamed one stops the model)."""
+    still waiting for the model leaves the line; one on the model stops it)."""
 
     def __init__(self, app: ASGIApp, timeout_s: float) -> None:
         self.app = app

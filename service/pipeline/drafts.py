@@ -95,7 +95,7 @@ class DraftTap:
         )
         if cancelled():
             raise cancelled_error()
-        for draft, generation in zip(drafts, generations, strict=False):  # none unfollowed
+        for draft, generation in zip(drafts, generations, strict=False):  # none if unfollowed
             draft.grew(generation.text)
         return generations
 
