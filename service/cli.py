@@ -1,4 +1,4 @@
-"""The `lingosum` command: serve, summarize a file, and manage the embedded models.
+"""The `lingosum` command: serve, summarize a file, manage the embedded models and the data.
 
 Every setting a command reads is also a flag of that command, with the same name:
 LINGOSUM_SUMMARIZER_MODEL is --summarizer-model. Flags win over environment variables.
@@ -46,7 +46,7 @@ _FETCH = (
     "fetch_linked_articles",
 )
 # Environment only: a flag shows in `ps` and the shell's history.
-_SECRETS = ("api_key", "webhook_secret", "database_url", "openai_api_key")
+_SECRETS = ("api_key", "webhook_secret", "database_url", "openai_api_key", "secret_key")
 COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "serve": tuple(name for name in Settings.model_fields if name not in _SECRETS),
     "worker": tuple(
@@ -57,6 +57,7 @@ COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
     "summarize": (*_MODELS, "max_text_chars"),
     "feed": (*_MODELS, "max_text_chars", *_FETCH, "data_dir", "job_max_items", "job_group_size"),
     "eval": _MODELS,
+    "data": ("data_dir", "retention_days"),
 }
 
 
@@ -136,6 +137,16 @@ def _parser() -> argparse.ArgumentParser:
         action.add_argument("--model-dir", type=Path)
         action.set_defaults(run=run)
 
+    data = commands.add_parser("data", help="Look after the data folder (or database).")
+    data_actions = data.add_subparsers(required=True, metavar="ACTION")
+    prune = data_actions.add_parser(
+        "prune",
+        help="Delete finished jobs, results and cache entries older than --retention-days "
+        "(the server also does this daily).",
+    )
+    _add_settings_flags(prune, "data")
+    prune.set_defaults(run=_data_prune)
+
     add_keys_command(commands)
     return parser
 
@@ -173,14 +184,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from .access.policy import check_can_serve
     from .api.app import create_app
+    from .api.server import serve
 
     settings = _settings(args)
     check_can_serve(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    serve(create_app(settings), settings)
     return 0
 
 
@@ -188,10 +198,11 @@ def _worker(args: argparse.Namespace) -> int:
     import asyncio
     import logging
 
-    from .worker import run_worker
+    from .worker import exit_as_signalled, run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     asyncio.run(run_worker(_settings(args)))
+    exit_as_signalled()
     return 0
 
 
@@ -271,6 +282,23 @@ def _as_text(output: dict[str, Any]) -> str:
     lines.append(f"Route: {route}")
     lines += [f"Warning: {warning}" for warning in output["warnings"]]
     return "\n".join(lines)
+
+
+def _data_prune(args: argparse.Namespace) -> int:
+    from .jobs.manager import DAY_S, open_store
+
+    settings = _settings(args)
+    store = open_store(settings)
+    try:
+        pruned = store.prune(settings.retention_days * DAY_S)
+    finally:
+        store.close()
+    print(
+        f"Pruned {pruned.jobs} job(s) with {pruned.items} item(s), {pruned.documents} "
+        f"story summaries and {pruned.cache} cache entries older than "
+        f"{settings.retention_days:g} days."
+    )
+    return 0
 
 
 def _models(args: argparse.Namespace) -> tuple[list[Any], Path]:

@@ -30,3 +30,26 @@ class ModelNotAvailable(LingosumError):
 
     def __init__(self, message: str) -> None:
         super().__init__("model_not_available", message, status=503)
+
+
+class StorageUnavailable(LingosumError):
+    """The database refused a write (disk full, locked, unreachable); nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "storage_unavailable",
+            "The server cannot write its data store right now (full, locked or unreachable); "
+            "nothing was saved. Retry later.",
+            status=503,
+            retry_after=30,
+        )
+
+
+class ShuttingDown(LingosumError):
+    def __init__(self) -> None:
+        super().__init__(
+            "shutting_down",
+            "The server is shutting down; retry on another replica or after it restarts.",
+            status=503,
+            retry_after=5,
+        )

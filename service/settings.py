@@ -117,6 +117,18 @@ class Settings(BaseSettings):
         description="Articles longer than this many tokens are summarized map-reduce, in "
         "chunks of at most this size cut at sentence boundaries.",
     )
+    header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="A client must send a request's headers within this many seconds of "
+        "connecting (or of its previous response); else the connection is closed.",
+    )
+    body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="Longest wait for the next piece of a request body; a slower client gets "
+        "408 and the request is dropped.",
+    )
     max_pending_requests: int = Field(
         16, ge=1, description="Requests that may wait for the models; more get 429."
     )
@@ -135,6 +147,28 @@ class Settings(BaseSettings):
     )
     worker: bool = Field(
         True, description="Run job items in this serve process; --no-worker only accepts them."
+    )
+    shutdown_grace_s: float = Field(
+        20.0,
+        ge=0,
+        description="On SIGTERM, how long requests and job items already running may take to "
+        "finish; new requests get 503 meanwhile, and job items still running after it go "
+        "back to the queue.",
+    )
+    retention_days: float = Field(
+        30.0,
+        gt=0,
+        description="Finished jobs, their results, stories' summaries and cache entries are "
+        "deleted this many days after they were last written (checked daily, and by "
+        "`lingosum data prune`).",
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        min_length=32,
+        description="Key that encrypts webhook secrets and the browser-token signing key at "
+        "rest; by default a random key made on first start in data_dir/secret.key (mode 0600). "
+        "Give every process sharing one PostgreSQL store the same key or data_dir. "
+        "Environment only.",
     )
     job_lease_s: float = Field(
         60.0,
@@ -176,6 +210,9 @@ class Settings(BaseSettings):
         2.0, ge=0, description="Wait before the second webhook try; doubles after each failure."
     )
     webhook_timeout_s: float = Field(10.0, gt=0, description="Timeout of one webhook delivery.")
+    dns_timeout_s: float = Field(
+        5.0, gt=0, description="Most time one DNS lookup (of a feed, page or webhook) may take."
+    )
 
     fetch_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

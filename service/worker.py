@@ -2,7 +2,8 @@
 
 Any number of these, on any machines, share one PostgreSQL store (LINGOSUM_DATABASE_URL)
 with the `serve` replicas; each claims small groups of items and renews its claim while the
-model runs. SIGTERM or Ctrl-C stops it after handing its claim back.
+model runs. SIGTERM or Ctrl-C stops it: it takes no more items, lets the group on the model
+finish within `shutdown_grace_s`, and hands back what still runs after that.
 """
 
 from __future__ import annotations
@@ -51,18 +52,45 @@ async def run_worker(
     settings = settings.model_copy(update={"worker": True})
     jobs = await JobManager.open(settings, runner, on_results=record)
     log.info("worker %s is taking job items", jobs.worker.name)
+    loop = asyncio.get_running_loop()
+    deadline: float | None = None
     try:
         await stop.wait()
+        log.info("worker %s is stopping", jobs.worker.name)
+        deadline = loop.time() + settings.shutdown_grace_s
+        await jobs.drain(settings.shutdown_grace_s)
     finally:
-        await jobs.close()
-        await runner.close()
+        await jobs.close()  # hands back the job items still running
+        left = None if deadline is None else max(deadline - loop.time(), 0.1)
+        try:  # past the grace, a model call still running is abandoned (its items are queued)
+            await asyncio.wait_for(runner.close(), left)
+        except asyncio.TimeoutError:
+            log.warning("exiting without waiting for the model call still running")
         await asyncio.to_thread(access.close)
         log.info("worker %s stopped", jobs.worker.name)
+
+
+_signalled: list[int] = []  # the signal that stopped the worker
 
 
 def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stopping(number: int) -> None:
+        if _signalled:  # the second signal: stop now
+            exit_as_signalled()
+        _signalled.append(number)
+        stop.set()
+
     for number in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(number, stop.set)
+        loop.add_signal_handler(number, stopping, number)
     return stop
+
+
+def exit_as_signalled() -> None:
+    """End the process by the signal that stopped the worker, as uvicorn does after a
+    graceful stop, without waiting for a model call still running on its thread."""
+    if _signalled:
+        signal.signal(_signalled[0], signal.SIG_DFL)
+        signal.raise_signal(_signalled[0])

@@ -127,6 +127,6 @@ class StreamingBackend(FakeBackend):
                 self.cancelled_calls += 1
                 break
             written = f"{written} {word}" if written else word
-            if request.progress:
+            if request.progress and request.progress.on_text:
                 request.progress.on_text(written)
         return Generation(written, False, self.count_tokens(request.text), len(words))

@@ -19,7 +19,7 @@ def help_of(command: str, capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_serve_offers_every_setting_but_the_secrets(capsys: pytest.CaptureFixture[str]) -> None:
     text = help_of("serve", capsys)
-    secrets = {"api_key", "webhook_secret", "database_url", "openai_api_key"}
+    secrets = {"api_key", "webhook_secret", "database_url", "openai_api_key", "secret_key"}
     for name in Settings.model_fields:
         flag = f"--{name.replace('_', '-')}"
         assert (flag not in text) if name in secrets else (flag in text), name

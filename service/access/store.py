@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import LingosumError
 from ..settings import Settings
-from ..store import Database, Transaction, open_database
+from ..store import Database, Sealer, Transaction, open_database
 from ..store.migrations import ACCESS
 from .keys import KeyRecord, Limits
 from .limits import WINDOW_S, Counts, Decision
@@ -44,10 +44,16 @@ class AccessStore:
         self._transaction = database.transaction
 
     @classmethod
-    def open(cls, data_dir: Path, url: str | None = None) -> AccessStore:
-        """The store at `url` (LINGOSUM_DATABASE_URL), by default a file in `data_dir`."""
+    def open(
+        cls, data_dir: Path, url: str | None = None, secret_key: str | None = None
+    ) -> AccessStore:
+        """The store at `url` (LINGOSUM_DATABASE_URL), by default a file in `data_dir`; server
+        secrets are sealed with `secret_key` (LINGOSUM_SECRET_KEY) or data_dir's key file."""
+        sealer = Sealer.load(data_dir, secret_key)
         # Per-request counters: SQLite need not fsync each one.
-        return cls(open_database(url, data_dir / cls.FILE, "access", ACCESS, "NORMAL"))
+        return cls(
+            open_database(url, data_dir / cls.FILE, "access", ACCESS, "NORMAL", sealer=sealer)
+        )
 
     def close(self) -> None:
         self.database.close()
@@ -167,8 +173,11 @@ class AccessStore:
 
     def secret(self, name: str, adopt: bytes | None = None) -> bytes:
         """The server secret `name`, made on first use (from `adopt` if given: a secret kept
-        elsewhere before) and the same for every process on this database."""
-        proposed = (adopt or secrets.token_bytes(32)).hex()
+        elsewhere before) and the same for every process on this database. It is stored
+        sealed; LingosumError `secret_key_mismatch` if another key sealed it."""
+        sealer = self.database.sealer
+        assert sealer is not None  # set by `open`
+        proposed = sealer.seal((adopt or secrets.token_bytes(32)).hex())
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO server_secrets (name, value) VALUES (?, ?)"
@@ -176,7 +185,7 @@ class AccessStore:
                 (name, proposed),
             )
             row = db.execute("SELECT value FROM server_secrets WHERE name = ?", (name,)).fetchone()
-        return bytes.fromhex(row[0])
+        return bytes.fromhex(sealer.unseal(row[0]))
 
     # Internals.
 
@@ -204,7 +213,9 @@ class AccessStore:
 
 
 def open_access_store(settings: Settings) -> AccessStore:
-    return AccessStore.open(settings.data_dir, settings.database)
+    """The settings' access store, its server secrets sealed with the settings' key."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    return AccessStore.open(settings.data_dir, settings.database, key)
 
 
 def _key(row: Any) -> KeyRecord:

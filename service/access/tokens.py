@@ -1,9 +1,9 @@
 """Browser tokens: short-lived, bound to one origin, signed by the server.
 
 A token is `lst_<claims>.<signature>`: the claims (the parent key's id, the origin, the
-expiry) in base64url JSON, and an HMAC-SHA256 of them with a secret kept in the access store,
-so every replica on one database signs and checks alike. Nothing is stored per token; a token
-dies with its parent key because the key's id is looked up on every use.
+expiry) in base64url JSON, and an HMAC-SHA256 of them with a secret kept (sealed) in the
+access store, so every replica on one database signs and checks alike. Nothing is stored per
+token; a token dies with its parent key because the key's id is looked up on every use.
 """
 
 from __future__ import annotations
@@ -38,9 +38,12 @@ class TokenSigner:
     @classmethod
     def from_store(cls, store: AccessStore, data_dir: Path) -> TokenSigner:
         """The store's signing secret, made on first use; a data folder's older secret file
-        is adopted, so tokens issued before the upgrade stay valid."""
+        is adopted (and then removed: the store keeps it sealed), so tokens issued before the
+        upgrade stay valid."""
         legacy = data_dir / LEGACY_SECRET_FILE
-        return cls(store.secret(SECRET_NAME, legacy.read_bytes() if legacy.is_file() else None))
+        signer = cls(store.secret(SECRET_NAME, legacy.read_bytes() if legacy.is_file() else None))
+        legacy.unlink(missing_ok=True)
+        return signer
 
     def issue(self, claims: TokenClaims) -> str:
         body = _b64(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
@@ -18,7 +19,9 @@ from ..pipeline.runner import EngineRunner
 from ..settings import Settings
 from .auth import RateLimitHeaders, record_work
 from .body_limit import BodySizeLimit
+from .client_watch import ClientWatch
 from .cors import DynamicCORS, gate_origins
+from .draining import RefuseWhileDraining
 from .errors import install_error_handlers
 from .metrics import Gauges, Metrics, RequestMetrics
 from .openapi import describe
@@ -35,9 +38,13 @@ from .routes import (
     tokens,
     usage,
 )
+from .shutdown import Shutdown
+
+log = logging.getLogger(__name__)
 
 _JSON_ENVELOPE_BYTES = 64 * 1024
 _MAX_BYTES_PER_CHAR = 6  # a \uXXXX escape in JSON
+_STOP_S = 2.0  # for a model call cancelled at the end of the shutdown grace to stop
 
 
 def create_app(
@@ -45,6 +52,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     registry = Metrics()
+    shutdown = Shutdown()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,12 +70,17 @@ def create_app(
         app.state.jobs = await JobManager.open(settings, runner, on_results=job_work)
         registry.watch(_gauges(runner, app.state.jobs))
         loading = asyncio.create_task(runner.start())  # /healthz answers while models load
+        app.state.drain = lambda: shutdown.drain(settings.shutdown_grace_s, app.state.jobs.drain)
         try:
             yield
         finally:
-            await app.state.jobs.close()
+            await app.state.jobs.close()  # hands back the job items still running
             await loading
-            await runner.close()
+            left = shutdown.time_left()
+            try:  # the model call running now (one cancelled stops within about a second)
+                await asyncio.wait_for(runner.close(), None if left is None else left + _STOP_S)
+            except asyncio.TimeoutError:
+                log.warning("exiting without waiting for the model call still running")
             await asyncio.to_thread(app.state.gate.close)
 
     app = FastAPI(
@@ -80,6 +93,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = registry
+    app.state.shutdown = shutdown
     install_error_handlers(app)
     routers = (summarize, jobs, documents, detect, tokens, usage, meta, metrics)
     for module in (*routers, openai_compat, ollama_compat):
@@ -93,6 +107,8 @@ def create_app(
         larger={"/v1/summarize/batch": many, "/v1/jobs": many},
     )
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(ClientWatch, timeout_s=settings.body_timeout_s)
+    app.add_middleware(RefuseWhileDraining, shutdown=shutdown)
     app.add_middleware(RequestMetrics, metrics=registry)
     app.add_middleware(DynamicCORS, origins=gate_origins)  # outermost: errors get CORS too
     return app

@@ -105,7 +105,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(
-            500, "internal", "Internal error; the server logged the details.", path=request.url.path
+            500,
+            "internal_error",
+            "Internal error; the server logged the details.",
+            path=request.url.path,
         )
 
 

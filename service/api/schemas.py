@@ -313,9 +313,11 @@ ERROR_CODES: dict[int, str] = {
     "`empty_feed`, `webhook_refused`, `webhook_secret_required`.",
     429: "`rate_limited` (the key's quotas, with `RateLimit-*`) or `overloaded` (too much "
     "waiting); both with `Retry-After`.",
-    500: "`internal`: a server fault; the server logged the details.",
+    408: "`request_timeout`: the request body stalled.",
+    500: "`internal_error`: a server fault; the server logged the details.",
     502: "`fetch_failed`, `too_many_redirects`: the feed could not be fetched.",
-    503: "`not_ready`, `model_not_available`: the models are loading, or missing.",
+    503: "`not_ready`, `model_not_available`: the models are loading, or missing; "
+    "`shutting_down`: the server drains; `storage_unavailable`: the database cannot be written.",
     504: "`fetch_timeout`: the feed took too long to fetch.",
 }
 _HEADERS: dict[int, dict[str, Any]] = {
@@ -337,4 +339,4 @@ def error_responses(*statuses: int, model: Any = ErrorBody) -> dict[int | str, d
 
 
 # Those of every route that takes a JSON body; routes that only read have fewer.
-BODY_ERRORS = (400, 401, 403, 413, 422, 429, 500, 503)
+BODY_ERRORS = (400, 401, 403, 408, 413, 422, 429, 500, 503)

@@ -16,10 +16,11 @@ class ChatMessage:
 @dataclass(frozen=True)
 class Progress:
     """How a caller follows one generation as it runs. A backend that streams calls
-    `on_text` with the text generated so far; one that can stop early polls `cancelled`
-    and then returns what it has. Either may be ignored: the caller still gets the result."""
+    `on_text` (where the caller gave one) with the text generated so far; one that can stop
+    early polls `cancelled` and then returns what it has. Either may be ignored: the caller
+    still gets the result."""
 
-    on_text: Callable[[str], None]
+    on_text: Callable[[str], None] | None
     cancelled: Callable[[], bool]
 
 

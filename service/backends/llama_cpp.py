@@ -103,19 +103,15 @@ class LlamaCppBackend:
 
         return processor
 
-    def _generated_text(
-        self, on_first_token: Callable[[], None] | None = None
-    ) -> Callable[[np.ndarray], str]:
+    def _generated_text(self) -> Callable[[np.ndarray], str]:
         """For a logits processor: the text generated so far, read from the tokens after the
-        prompt (its length is taken at the first call, when `on_first_token` runs)."""
+        prompt (its length is taken at the first call)."""
         llama = self._llama
         start: list[int] = []
 
         def generated(input_ids: np.ndarray) -> str:
             if not start:
                 start.append(len(input_ids))
-                if on_first_token is not None:
-                    on_first_token()
             return llama.detokenize(list(input_ids[start[0] :])).decode("utf-8", "ignore")
 
         return generated
@@ -145,13 +141,19 @@ class LlamaCppBackend:
         llama_cpp.llama_set_abort_callback(self._llama._ctx.ctx, null, None)
 
     def _follower(self, progress: Progress) -> Any:
-        """Hands the text so far to `progress` at each token, and ends the text early (as if the
-        model were done) once `cancelled`; the abort checks stop at the first token."""
+        """Hands the text so far to `progress` at each token (if it asks for it), and ends the
+        text early (as if the model were done) once `cancelled`; the abort checks stop at the
+        first token."""
         end_of_text = self._llama.token_eos()
-        generated = self._generated_text(on_first_token=self._stop_abort_checks)
+        generated = self._generated_text()
+        first = [True]
 
         def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-            progress.on_text(generated(input_ids))
+            if first:
+                first.clear()
+                self._stop_abort_checks()
+            if progress.on_text is not None:
+                progress.on_text(generated(input_ids))
             if progress.cancelled():
                 scores[:] = -np.inf
                 scores[end_of_text] = 0.0

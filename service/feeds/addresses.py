@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
+import threading
 from dataclasses import dataclass
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -86,3 +88,46 @@ class AddressPolicy:
                 ):
                     return True
         return is_public(address)
+
+
+class AddressRefused(Exception):
+    """The host resolves to an address the policy does not allow."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(host)
+        self.host = host
+
+
+def resolve(host: str, port: int, timeout_s: float) -> list[str]:
+    """The addresses `host` resolves to, in the resolver's order; OSError if it does not
+    resolve, TimeoutError if the lookup takes over `timeout_s` (getaddrinfo has no timeout of
+    its own, so it runs on a thread that is left behind)."""
+    found: list[str] = []
+    failed: list[BaseException] = []
+
+    def look_up() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            found.extend(dict.fromkeys(str(info[4][0]) for info in infos))
+        except (OSError, UnicodeError) as error:
+            failed.append(error)
+
+    lookup = threading.Thread(target=look_up, name="lingosum-dns", daemon=True)
+    lookup.start()
+    lookup.join(timeout_s)
+    if lookup.is_alive():
+        raise TimeoutError(f"looking up {host} took longer than {timeout_s:g} s")
+    if failed or not found:
+        raise OSError(f"cannot resolve {host}")
+    return found
+
+
+def allowed_addresses(host: str, port: int, policy: AddressPolicy, timeout_s: float) -> list[str]:
+    """`host`'s addresses, looked up once: connect to these, so that what was checked is what
+    is reached. AddressRefused if any of them is not allowed; OSError if none is found."""
+    addresses = resolve(host, port, timeout_s)
+    for text in addresses:
+        address = parse_address(text)
+        if address is None or not policy.allows(host, address):
+            raise AddressRefused(host)
+    return addresses

@@ -4,13 +4,13 @@ Every connection, the first and each redirect hop, goes through `_GuardedBackend
 the host once, refuses the whole host if any of its addresses is not allowed, and connects to
 one of the addresses it checked. TLS still verifies the certificate against the host name, so
 DNS rebinding between check and connect has no window. Proxies from the environment are never
-used. Left open: `getaddrinfo` itself has no timeout, so a stalled resolver can outlast
-`fetch_timeout_seconds`.
+used. A lookup that takes over `dns_timeout_s` fails the connection. Webhook deliveries use the
+same guard through `guarded_async_client`.
 """
 
 from __future__ import annotations
 
-import socket
+import asyncio
 import ssl
 import time
 from collections.abc import Iterable
@@ -23,7 +23,7 @@ import httpx
 
 from ..errors import LingosumError
 from ..settings import Settings
-from .addresses import AddressPolicy, parse_address
+from .addresses import AddressPolicy, AddressRefused, allowed_addresses
 
 USER_AGENT = "lingosum-feeds/0.1"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -42,8 +42,11 @@ class FetchRefused(LingosumError):
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
-    def __init__(self, policy: AddressPolicy) -> None:
+    """Connects only to the addresses it checked (see the module's docstring)."""
+
+    def __init__(self, policy: AddressPolicy, dns_timeout_s: float) -> None:
         self._policy = policy
+        self._dns_timeout_s = dns_timeout_s
         self._inner = httpcore.SyncBackend()
 
     def connect_tcp(
@@ -54,9 +57,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = self._checked_addresses(host, port)
         last_error: Exception | None = None
-        for address in addresses:
+        for address in checked_addresses(self._policy, host, port, self._dns_timeout_s):
             try:
                 return self._inner.connect_tcp(
                     address, port, timeout, local_address, socket_options
@@ -66,25 +68,72 @@ class _GuardedBackend(httpcore.NetworkBackend):
         assert last_error is not None
         raise last_error
 
-    def _checked_addresses(self, host: str, port: int) -> list[str]:
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as error:
-            raise httpcore.ConnectError(f"cannot resolve {host}") from error
-        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        for text in addresses:
-            address = parse_address(text)
-            if address is None or not self._policy.allows(host, address):
-                raise FetchRefused(
-                    f"Refusing to fetch from {host}: it resolves to a loopback, private, "
-                    "link-local or otherwise internal address."
-                )
-        if not addresses:
-            raise httpcore.ConnectError(f"cannot resolve {host}")
-        return addresses
-
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+
+class _GuardedAsyncBackend(httpcore.AsyncNetworkBackend):
+    """`_GuardedBackend` for asyncio clients (webhooks)."""
+
+    def __init__(self, policy: AddressPolicy, dns_timeout_s: float) -> None:
+        self._policy = policy
+        self._dns_timeout_s = dns_timeout_s
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await asyncio.to_thread(
+            checked_addresses, self._policy, host, port, self._dns_timeout_s
+        )
+        last_error: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as error:
+                last_error = error
+        assert last_error is not None
+        raise last_error
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+def checked_addresses(policy: AddressPolicy, host: str, port: int, timeout_s: float) -> list[str]:
+    """The addresses to connect to: FetchRefused if `host` has one the policy refuses,
+    httpcore.ConnectError if it does not resolve in time."""
+    try:
+        return allowed_addresses(host, port, policy, timeout_s)
+    except AddressRefused:
+        raise FetchRefused(
+            f"Refusing to fetch from {host}: it resolves to a loopback, private, "
+            "link-local or otherwise internal address."
+        ) from None
+    except OSError as error:
+        raise httpcore.ConnectError(str(error)) from error
+
+
+def guarded_async_client(settings: Settings, timeout_s: float) -> httpx.AsyncClient:
+    """An httpx client that connects only where feeds may be fetched from, to the address it
+    checked, never through a proxy, and follows no redirects."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    # httpx takes no network backend; its pool is replaced by one with the guarded backend.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl.create_default_context(),
+        network_backend=_GuardedAsyncBackend(
+            AddressPolicy.from_allow_list(settings.fetch_allow), settings.dns_timeout_s
+        ),
+    )
+    return httpx.AsyncClient(
+        transport=transport, timeout=timeout_s, follow_redirects=False, trust_env=False
+    )
 
 
 class Fetcher:
@@ -96,7 +145,9 @@ class Fetcher:
         self._max_redirects = settings.fetch_max_redirects
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context or ssl.create_default_context(),
-            network_backend=_GuardedBackend(AddressPolicy.from_allow_list(settings.fetch_allow)),
+            network_backend=_GuardedBackend(
+                AddressPolicy.from_allow_list(settings.fetch_allow), settings.dns_timeout_s
+            ),
             max_connections=8,
         )
 

@@ -19,7 +19,7 @@ from .cache_key import model_fingerprint
 from .export import item_json, jsonl, markdown
 from .feed_input import feed_items
 from .inline import summarize_inline
-from .store import JobStore
+from .manager import open_store
 
 
 def run_feed(
@@ -37,7 +37,7 @@ def run_feed(
     if output_format == "md" and described.get("feed_title"):
         out.write(f"# {described['feed_title']}\n\n")
     engine = Engine(settings)
-    store = JobStore.open(settings.data_dir, settings.database)
+    store = open_store(settings)
     counts = {"summarized": 0, "from the cache": 0, "failed": 0}
 
     def summarize(documents: Sequence[Document]) -> list[DocumentResult | LingosumError]:

@@ -19,6 +19,9 @@ from .worker import JobWorker, ResultsObserver
 
 log = logging.getLogger(__name__)
 
+DAY_S = 24 * 3600.0
+PRUNE_EVERY_S = DAY_S
+
 
 class JobManager:
     def __init__(
@@ -28,6 +31,7 @@ class JobManager:
         self.worker = worker
         self.notifier = notifier
         self._settings = settings
+        self._pruner: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(
@@ -38,8 +42,9 @@ class JobManager:
         on_results: ResultsObserver | None = None,
     ) -> JobManager:
         """Open (and migrate) the store, requeue interrupted items, start the worker unless
-        `settings.worker` is off (an API replica that only accepts and reports)."""
-        store = await asyncio.to_thread(JobStore.open, settings.data_dir, settings.database)
+        `settings.worker` is off (an API replica that only accepts and reports), and prune
+        expired data daily."""
+        store = await asyncio.to_thread(open_store, settings)
         requeued = await asyncio.to_thread(store.requeue_interrupted)
         if requeued:
             log.info("requeued %d job item(s) interrupted by the last shutdown", requeued)
@@ -49,10 +54,19 @@ class JobManager:
         manager = cls(store, worker, notifier, settings)
         if settings.worker:
             worker.start()
+        manager._pruner = asyncio.create_task(manager._prune_daily(), name="lingosum-prune")
         await notifier.kick()
         return manager
 
+    async def drain(self, grace_s: float) -> None:
+        """Start no more job items; wait up to `grace_s` for the group on the models."""
+        if not await self.worker.drain(grace_s):
+            log.warning("shutdown grace over: the job items still running go back to the queue")
+
     async def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            await asyncio.gather(self._pruner, return_exceptions=True)
         await self.worker.stop()
         await self.notifier.close()
         await asyncio.to_thread(self.store.close)
@@ -140,3 +154,22 @@ class JobManager:
 
     async def document(self, owner: str | None, external_id: str) -> DocumentRecord | None:
         return await asyncio.to_thread(self.store.document, owner, external_id)
+
+    async def _prune_daily(self) -> None:
+        while True:
+            try:
+                pruned = await asyncio.to_thread(
+                    self.store.prune, self._settings.retention_days * DAY_S
+                )
+            except Exception:  # tried again tomorrow; never takes the server down
+                log.exception("pruning expired jobs failed")
+            else:
+                if pruned.rows:
+                    log.info("pruned expired data: %s", pruned)
+            await asyncio.sleep(PRUNE_EVERY_S)
+
+
+def open_store(settings: Settings) -> JobStore:
+    """The settings' job store, its webhook secrets sealed with the settings' key."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    return JobStore.open(settings.data_dir, settings.database, key)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import httpx
 
 from ..errors import LingosumError
+from ..feeds.fetch import guarded_async_client
 from ..settings import Settings
 from .store import JobStore
 from .views import job_view, story_view
@@ -41,7 +42,7 @@ class WebhookNotifier:
         self._sending: dict[str, asyncio.Task[None]] = {}
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self._settings.webhook_timeout_s, follow_redirects=False)
+        return guarded_async_client(self._settings, self._settings.webhook_timeout_s)
 
     async def kick(self) -> None:
         """Start sending every pending webhook not already on its way."""
@@ -104,13 +105,17 @@ class WebhookNotifier:
         }
         body = json.dumps(event, ensure_ascii=False).encode()
         async with self._client_factory() as client:
-            return await deliver(
-                client,
-                url,
-                body,
-                message_id=f"msg_{job_id}",
-                key=key,
-                attempts=self._settings.webhook_attempts,
-                backoff_s=self._settings.webhook_backoff_s,
-                sleep=self._sleep,
-            )
+            try:
+                return await deliver(
+                    client,
+                    url,
+                    body,
+                    message_id=f"msg_{job_id}",
+                    key=key,
+                    attempts=self._settings.webhook_attempts,
+                    backoff_s=self._settings.webhook_backoff_s,
+                    sleep=self._sleep,
+                )
+            except LingosumError as error:  # its address changed to a refused one since the check
+                log.error("webhook of job %s not sent: %s", job_id, error.message)
+                return False

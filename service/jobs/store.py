@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from ..errors import LingosumError
 from ..pipeline.documents import Options, RejectedItem, WorkItem
-from ..store import Database, Transaction, open_database
+from ..store import Database, Sealer, Transaction, open_database
 from ..store.migrations import JOBS
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -102,6 +102,20 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Pruned:
+    """Rows one prune deleted."""
+
+    jobs: int = 0
+    items: int = 0
+    documents: int = 0
+    cache: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.jobs + self.items + self.documents + self.cache
+
+
+@dataclass(frozen=True)
 class Claim:
     job_id: str
     options: Options
@@ -124,9 +138,13 @@ class JobStore:
         self._transaction = database.transaction
 
     @classmethod
-    def open(cls, data_dir: Path, url: str | None = None) -> JobStore:
-        """The store at `url` (LINGOSUM_DATABASE_URL), by default a file in `data_dir`."""
-        return cls(open_database(url, data_dir / cls.FILE, "jobs", JOBS))
+    def open(
+        cls, data_dir: Path, url: str | None = None, secret_key: str | None = None
+    ) -> JobStore:
+        """The store at `url` (LINGOSUM_DATABASE_URL), by default a file in `data_dir`; webhook
+        secrets are sealed with `secret_key` (LINGOSUM_SECRET_KEY) or data_dir's key file."""
+        sealer = Sealer.load(data_dir, secret_key)
+        return cls(open_database(url, data_dir / cls.FILE, "jobs", JOBS, sealer=sealer))
 
     def close(self) -> None:
         self.database.close()
@@ -158,7 +176,7 @@ class JobStore:
             if capacity is not None:
                 self._check_capacity(db, len(items), capacity)
             job_id = uuid.uuid4().hex
-            now = time.time()
+            now = self.clock()
             db.execute(
                 "INSERT INTO jobs (id, status, created_at, updated_at, options, source,"
                 " idempotency_key, request_hash, webhook_url, webhook_secret, owner)"
@@ -172,7 +190,7 @@ class JobStore:
                     idempotency_key,
                     request_hash,
                     webhook.url if webhook else None,
-                    webhook.secret if webhook else None,
+                    self._seal(webhook.secret) if webhook else None,
                     owner,
                 ),
             )
@@ -229,7 +247,9 @@ class JobStore:
             row = db.execute(
                 "SELECT webhook_url, webhook_secret FROM jobs WHERE id = ?", (job_id,)
             ).fetchone()
-        return (row[0], row[1]) if row and row[0] else None
+        if not row or not row[0]:
+            return None
+        return row[0], self._unseal(row[1])
 
     def jobs_with_webhook(self, status: WebhookStatus) -> list[str]:
         """Jobs whose webhook is in `status`; pending ones only if no process is sending them."""
@@ -538,8 +558,8 @@ class JobStore:
             job_id,
         )
 
-    @staticmethod
     def _put_document(
+        self,
         db: Transaction,
         owner: str,
         external_id: str,
@@ -563,7 +583,7 @@ class JobStore:
                 json.dumps(options.to_json()),
                 json.dumps(result, ensure_ascii=False),
                 job_id,
-                time.time(),
+                self.clock(),
             ),
         )
 
@@ -583,14 +603,46 @@ class JobStore:
         with self._transaction() as db:
             self._put_cache(db, key, result)
 
+    # Retention.
+
+    def prune(self, older_than_s: float) -> Pruned:
+        """Delete what was last written more than `older_than_s` seconds ago: finished jobs
+        (none with an item still on a model or a webhook still owed) with their items, stories'
+        summaries and cache entries. The file then gives the space back where it can."""
+        cutoff = self.clock() - older_than_s
+        with self._transaction() as db:
+            old_jobs = (
+                "SELECT id FROM jobs WHERE updated_at < ? AND status NOT IN ('queued', 'running')"
+                " AND webhook_status <> 'pending' AND NOT EXISTS (SELECT 1 FROM items"
+                " WHERE items.job_id = jobs.id AND items.state = 'running')"
+            )
+            items = db.execute(f"DELETE FROM items WHERE job_id IN ({old_jobs})", (cutoff,))
+            pruned_items = items.rowcount
+            jobs = db.execute(f"DELETE FROM jobs WHERE id IN ({old_jobs})", (cutoff,)).rowcount
+            documents = db.execute("DELETE FROM documents WHERE made_at < ?", (cutoff,)).rowcount
+            cache = db.execute("DELETE FROM cache WHERE created_at < ?", (cutoff,)).rowcount
+        pruned = Pruned(jobs, pruned_items, documents, cache)
+        if pruned.rows:
+            self.database.compact()
+        return pruned
+
+    def _seal(self, secret: str | None) -> str | None:
+        if secret is None or self.database.sealer is None:
+            return secret
+        return self.database.sealer.seal(secret)
+
+    def _unseal(self, stored: str | None) -> str | None:
+        if stored is None or self.database.sealer is None:
+            return stored
+        return self.database.sealer.unseal(stored)
+
     # Internals; each runs inside a transaction.
 
-    @staticmethod
-    def _put_cache(db: Transaction, key: str, result: dict[str, Any]) -> None:
+    def _put_cache(self, db: Transaction, key: str, result: dict[str, Any]) -> None:
         db.execute(
             "INSERT INTO cache (key, result, created_at) VALUES (?, ?, ?) ON CONFLICT (key)"
             " DO UPDATE SET result = excluded.result, created_at = excluded.created_at",
-            (key, json.dumps(result, ensure_ascii=False), time.time()),
+            (key, json.dumps(result, ensure_ascii=False), self.clock()),
         )
 
     @staticmethod
@@ -649,12 +701,11 @@ class JobStore:
         self._set_finished(db, job_id, finished)
         return finished
 
-    @staticmethod
-    def _set_finished(db: Transaction, job_id: str, status: JobStatus) -> None:
+    def _set_finished(self, db: Transaction, job_id: str, status: JobStatus) -> None:
         db.execute(
             "UPDATE jobs SET status = ?, updated_at = ?, webhook_status ="
             " CASE WHEN webhook_url IS NULL THEN 'none' ELSE 'pending' END WHERE id = ?",
-            (status, time.time(), job_id),
+            (status, self.clock(), job_id),
         )
 
     def _record(self, db: Transaction, job_id: str) -> JobRecord:

@@ -1,17 +1,16 @@
 """Webhook URLs are user input: they may only point where feeds may be fetched from.
 
 The feed reader's address policy decides (public addresses, plus `fetch_allow`). The URL is
-checked when the job is posted and again before each delivery; redirects are not followed.
+checked when the job is posted and again before each delivery, and the delivery connects only
+to an address it checked (`feeds.fetch.guarded_async_client`); redirects are not followed.
 """
 
 from __future__ import annotations
 
-import socket
-
 import httpx
 
 from ..errors import LingosumError
-from ..feeds.addresses import AddressPolicy, parse_address
+from ..feeds.addresses import AddressPolicy, AddressRefused, allowed_addresses
 from ..settings import Settings
 
 
@@ -25,13 +24,11 @@ def check_webhook_url(url: str, settings: Settings) -> None:
         raise _refused("it is not an http(s) URL")
     policy = AddressPolicy.from_allow_list(settings.fetch_allow)
     try:
-        infos = socket.getaddrinfo(parsed.host, parsed.port or 80, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+        allowed_addresses(parsed.host, parsed.port or 80, policy, settings.dns_timeout_s)
+    except AddressRefused:
+        raise _refused(f"{parsed.host} is a loopback, private or internal address") from None
+    except OSError:
         raise _refused(f"{parsed.host} does not resolve") from None
-    for info in infos:
-        address = parse_address(str(info[4][0]))
-        if address is None or not policy.allows(parsed.host, address):
-            raise _refused(f"{parsed.host} is a loopback, private or internal address")
 
 
 def _refused(why: str) -> LingosumError:

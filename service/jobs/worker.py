@@ -54,9 +54,23 @@ class JobWorker:
         self._on_results = on_results
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._draining = False
+        self._between_steps = asyncio.Event()
+        self._between_steps.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="lingosum-jobs")
+
+    async def drain(self, grace_s: float) -> bool:
+        """Take no more work, and wait up to `grace_s` for the group on the models; whether
+        it finished. `stop` then hands back a group still running."""
+        self._draining = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(self._between_steps.wait(), timeout=grace_s)
+        except asyncio.TimeoutError:
+            return False
+        return True
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -78,17 +92,21 @@ class JobWorker:
 
     async def _run(self) -> None:
         while True:
+            self._between_steps.clear()
             try:
                 busy = await self.step()
             except Exception:  # one broken group never stops the worker
                 log.exception("job worker step failed")
                 busy = False
+            finally:
+                self._between_steps.set()
             if not busy:
                 await self._idle()
 
     async def step(self) -> bool:
-        """Do one piece of work; False when there was none (or the models are not ready)."""
-        if not self._runner.ready:
+        """Do one piece of work; False when there was none (or the models are not ready, or
+        the worker is draining)."""
+        if self._draining or not self._runner.ready:
             return False
         started = await asyncio.to_thread(self._store.next_queued_job)
         if started is not None:

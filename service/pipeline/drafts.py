@@ -4,12 +4,13 @@ each summary once it is final, and a stop as soon as the caller goes away.
 The engine wraps its backends in a `DraftTap`; while a `Follower` is attached, every model
 call is given a `Progress`, the text of calls that write a summary is passed on as drafts,
 and a call made after the follower cancelled raises `cancelled`. A backend that does not
-stream still works: the whole text of each call is then one draft.
+stream still works: the whole text of each call is then one draft. A call that nobody follows
+may still be cancelled: its calls are then given a `Progress` that only tells the stop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -47,11 +48,17 @@ class DraftTap:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.follower: Follower | None = None
+        self.cancelled: Callable[[], bool] | None = None
         self.drafting: tuple[str, ...] = ()  # the targets whose summary the calls now write
         self._drafts: dict[str, int] = {}
 
-    def attach(self, follower: Follower | None) -> None:
+    def attach(
+        self, follower: Follower | None, cancelled: Callable[[], bool] | None = None
+    ) -> None:
+        """Follow the calls with `follower`; they stop once `cancelled` (by default the
+        follower's) says so."""
         self.follower, self.drafting, self._drafts = follower, (), {}
+        self.cancelled = follower.cancelled if follower is not None else cancelled
 
     @property
     def name(self) -> str:
@@ -72,21 +79,23 @@ class DraftTap:
         self.backend.close()
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
-        follower = self.follower
-        if follower is None:
+        follower, cancelled = self.follower, self.cancelled
+        if cancelled is None:
             return self.backend.generate(requests)
-        if follower.cancelled():
+        if cancelled():
             raise cancelled_error()
-        drafts = [_Draft(follower, self._next_drafts()) for _ in requests]
+        drafts = [_Draft(follower, self._next_drafts()) for _ in requests] if follower else []
+        tells: list[Callable[[str], None] | None] = [draft.grew for draft in drafts]
+        tells = tells or [None] * len(requests)
         generations = self.backend.generate(
             [
-                replace(request, progress=Progress(draft.grew, follower.cancelled))
-                for request, draft in zip(requests, drafts, strict=True)
+                replace(request, progress=Progress(tell, cancelled))
+                for request, tell in zip(requests, tells, strict=True)
             ]
         )
-        if follower.cancelled():
+        if cancelled():
             raise cancelled_error()
-        for draft, generation in zip(drafts, generations, strict=True):
+        for draft, generation in zip(drafts, generations, strict=False):  # none if unfollowed
             draft.grew(generation.text)
         return generations
 

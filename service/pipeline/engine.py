@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -129,15 +129,20 @@ class Engine:
         return self.detector.detect(texts)
 
     def summarize(
-        self, documents: Sequence[Document], follower: Follower | None = None
+        self,
+        documents: Sequence[Document],
+        follower: Follower | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> list[DocumentResult | LingosumError]:
-        """Each document's result or error; a `follower` follows the one document given."""
+        """Each document's result or error; a `follower` follows the one document given. Once
+        `cancelled` (or the follower's own) says so, the model stops within about a token and
+        the documents not done get the error `cancelled`."""
         summarizer, translator = self._stages()
         assert follower is None or len(documents) == 1
         works = [_Work(doc, [], {ARTICLE: doc.text}, []) for doc in documents]
         finalizing = _Finalizing(Finalizer(translator), follower)
         for tap in self._taps:
-            tap.attach(follower)
+            tap.attach(follower, cancelled)
         try:
             self._detect_and_plan(works, summarizer, translator, follower)
             while pending := [w for w in works if w.error is None and w.done < len(w.steps)]:

@@ -3,7 +3,8 @@
 Requests are bounded by how many calls and how many characters of text wait; the job
 worker's calls are not (it sends one small group at a time, so requests run in between).
 Calls wait in line for the model thread; a streamed request is told its place in the line
-as it moves, and stops the model within about a second when its caller goes away.
+as it moves. A call whose caller is cancelled (a client gone, the shutdown grace over) stops
+the model within about a second.
 """
 
 from __future__ import annotations
@@ -65,9 +66,11 @@ class EngineRunner:
             self._admit(chars)
         self._pending += bounded
         self._pending_chars += chars
+        stop = threading.Event()
         try:
-            return await self._on_model_thread(self.engine.summarize, documents)
+            return await self._on_model_thread(self.engine.summarize, documents, None, stop.is_set)
         finally:
+            stop.set()  # a caller cancelled (gone, or out of grace) stops the model call
             self._pending -= bounded
             self._pending_chars -= chars
 

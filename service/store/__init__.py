@@ -8,8 +8,9 @@ from typing import Literal
 from ..errors import LingosumError
 from .database import Database, Transaction
 from .migrations import Migration, migrate
+from .sealing import Sealer
 
-__all__ = ["Database", "Transaction", "open_database"]
+__all__ = ["Database", "Sealer", "Transaction", "open_database"]
 
 
 def open_database(
@@ -18,9 +19,11 @@ def open_database(
     component: str,
     migrations: tuple[Migration, ...],
     synchronous: Literal["NORMAL", "FULL"] = "FULL",
+    sealer: Sealer | None = None,
 ) -> Database:
     """The database `url` names (`sqlite:///PATH` or `postgresql://...`), or the SQLite file
-    `default_file` when there is none, migrated to the latest schema of `component`."""
+    `default_file` when there is none, migrated to the latest schema of `component`; `sealer`
+    seals the secrets its stores keep."""
     database: Database
     if url is None or url.startswith("sqlite:///"):
         from .sqlite import SQLiteDatabase
@@ -37,6 +40,7 @@ def open_database(
             "LINGOSUM_DATABASE_URL must start with sqlite:/// or postgresql://.",
             status=500,
         )
+    database.sealer = sealer
     try:
         migrate(database, component, migrations)
     except BaseException:

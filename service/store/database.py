@@ -11,7 +11,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .sealing import Sealer
 
 
 class Cursor(Protocol):
@@ -38,6 +41,8 @@ class Database(ABC):
     for_update = ""
     # False: one process owns the data, so anything left running at start-up was interrupted.
     shared = False
+    # Seals the secrets stores keep (webhook secrets); set by `open_database`.
+    sealer: Sealer | None = None
 
     def skip_locked(self, table: str) -> str:
         """Appended to a SELECT that claims rows of `table` (by its name or alias in the
@@ -53,6 +58,9 @@ class Database(ABC):
 
     @abstractmethod
     def columns(self, db: Transaction, table: str) -> set[str]: ...
+
+    def compact(self) -> None:  # noqa: B027 (PostgreSQL's autovacuum reuses the space)
+        """Give the space of deleted rows back to the file system, where the database can."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .database import Database, Transaction
+from .sealing import is_sealed
 
 Step = str | Callable[[Database, Transaction], None]
 
@@ -30,6 +31,26 @@ def add_column(table: str, column: str, kind: str) -> Step:
     def step(database: Database, db: Transaction) -> None:
         if column not in database.columns(db, table):
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+    return step
+
+
+def seal_column(table: str, key: str, column: str) -> Step:
+    """A step that seals (encrypts) the values of `column` stored in plain text by earlier
+    versions; `key` names each row."""
+
+    def step(database: Database, db: Transaction) -> None:
+        rows = db.execute(f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL")
+        plain = [(row[0], row[1]) for row in rows.fetchall() if not is_sealed(row[1])]
+        if not plain:
+            return
+        if database.sealer is None:
+            raise RuntimeError(f"sealing {table}.{column} needs the server's secret key")
+        seal = database.sealer.seal
+        db.executemany(
+            f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+            [(seal(value), name) for name, value in plain],
+        )
 
     return step
 
@@ -104,6 +125,18 @@ JOBS = (
             )""",
         ),
     ),
+    Migration(
+        5, "webhook secrets encrypted at rest", (seal_column("jobs", "id", "webhook_secret"),)
+    ),
+    Migration(
+        6,
+        "indexes for the retention prune",
+        (
+            "CREATE INDEX IF NOT EXISTS jobs_by_update ON jobs (updated_at)",
+            "CREATE INDEX IF NOT EXISTS cache_by_age ON cache (created_at)",
+            "CREATE INDEX IF NOT EXISTS documents_by_age ON documents (made_at)",
+        ),
+    ),
 )
 
 ACCESS = (
@@ -149,6 +182,11 @@ ACCESS = (
                 value TEXT NOT NULL
             )""",
         ),
+    ),
+    Migration(
+        3,
+        "server secrets encrypted at rest",
+        (seal_column("server_secrets", "name", "value"),),
     ),
 )
 

@@ -10,11 +10,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import LingosumError
+from ..errors import LingosumError, StorageUnavailable
 from .database import Cursor, Database, Transaction
 
 POOL_SIZE = 4  # connections per store and process, opened as needed (see docs/scaling.md)
 CONNECT_TIMEOUT_S = 10.0
+LOCK_TIMEOUT_S = 10.0  # a lock held longer by someone else: 503, as SQLite's busy timeout
 
 
 class _Row(tuple[Any, ...]):
@@ -58,6 +59,11 @@ class _PostgresTransaction(Transaction):
                 cursor.executemany(_sql(sql), [tuple(row) for row in rows])
 
 
+def _configure(connection: Any) -> None:
+    connection.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
+    connection.commit()
+
+
 class PostgresDatabase(Database):
     for_update = " FOR UPDATE"
     shared = True
@@ -70,6 +76,7 @@ class PostgresDatabase(Database):
             min_size=1,
             max_size=POOL_SIZE,
             kwargs={"row_factory": _row_factory},
+            configure=_configure,
             open=False,
             name="lingosum",
         )
@@ -93,8 +100,15 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        with self._pool.connection() as connection, connection.transaction():
-            yield _PostgresTransaction(connection)
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection() as connection, connection.transaction():
+                yield _PostgresTransaction(connection)
+        except (psycopg.OperationalError, PoolTimeout) as error:
+            # A full disk, a lock timeout, a lost server: cannot write now, and nothing was.
+            raise StorageUnavailable() from error
 
     def lock(self, db: Transaction, name: str) -> None:
         db.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (name,))

@@ -10,7 +10,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from ..errors import StorageUnavailable
 from .database import Cursor, Database, Transaction
+
+# SQLite's answers that mean "cannot write now", not a mistake in the SQL.
+_UNAVAILABLE_CODES = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR"})
+_UNAVAILABLE_MESSAGES = (
+    "database is locked",
+    "database table is locked",
+    "database or disk is full",
+    "disk i/o error",
+    "attempt to write a readonly database",
+)
+
+
+def _unavailable(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", None) or ""
+    primary = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE is an SQLITE_IOERR
+    return primary in _UNAVAILABLE_CODES or str(error).lower().startswith(_UNAVAILABLE_MESSAGES)
 
 
 class _SQLiteTransaction(Transaction):
@@ -47,13 +64,27 @@ class SQLiteDatabase(Database):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield _SQLiteTransaction(self._db)
-            except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield _SQLiteTransaction(self._db)
+                except BaseException:
+                    if self._db.in_transaction:  # SQLite ends some failed ones itself
+                        self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if _unavailable(error):
+                    raise StorageUnavailable() from error
                 raise
-            self._db.execute("COMMIT")
+
+    def compact(self) -> None:
+        """VACUUM rewrites the file without its free pages; the WAL file is emptied."""
+        with self._lock:
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def lock(self, db: Transaction, name: str) -> None:
         """`BEGIN IMMEDIATE` already holds the whole database."""

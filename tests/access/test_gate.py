@@ -3,6 +3,7 @@ tokens, quotas, usage, and quotas that hold across replicas."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 from service.access.gate import Caller, Gate
 from service.access.keys import KeyRecord, Limits, digest, new_secret
 from service.access.store import AccessStore
-from service.access.tokens import TokenClaims, TokenSigner
+from service.access.tokens import SECRET_NAME, TokenClaims, TokenSigner
 from service.errors import LingosumError
+from service.store.sealing import KEY_FILE
 
 CMS = "https://cms.example"
 
@@ -182,14 +184,27 @@ def test_a_per_minute_limit_holds_across_replicas(
 def test_replicas_on_one_database_share_the_token_signing_secret(
     store: AccessStore, tmp_path: Path, database_url: str | None
 ) -> None:
-    other = AccessStore.open(tmp_path / "elsewhere", database_url)
     token = TokenSigner.from_store(store, tmp_path).issue(TokenClaims("k", CMS, 100))
-    verifier = TokenSigner.from_store(other, tmp_path / "elsewhere")
-    try:
-        if database_url is None:  # two SQLite data folders are two servers
+    elsewhere = tmp_path / "elsewhere"
+    if database_url is None:  # two SQLite data folders are two servers
+        other = AccessStore.open(elsewhere)
+        try:
             with pytest.raises(LingosumError):
-                verifier.verify(token, 0)
-        else:
-            assert verifier.verify(token, 0).key_id == "k"
+                TokenSigner.from_store(other, elsewhere).verify(token, 0)
+        finally:
+            other.close()
+        return
+    # The secret is sealed: a replica with another server key cannot read it, and says so.
+    stranger = AccessStore.open(elsewhere, database_url)
+    try:
+        with pytest.raises(LingosumError) as mismatch:
+            stranger.secret(SECRET_NAME)
+    finally:
+        stranger.close()
+    assert mismatch.value.code == "secret_key_mismatch"
+    shutil.copy(tmp_path / KEY_FILE, elsewhere / KEY_FILE)  # the same server key
+    other = AccessStore.open(elsewhere, database_url)
+    try:
+        assert TokenSigner.from_store(other, elsewhere).verify(token, 0).key_id == "k"
     finally:
         other.close()

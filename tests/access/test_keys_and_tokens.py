@@ -110,3 +110,5 @@ def test_a_data_folder_secret_file_from_before_the_store_is_adopted(tmp_path: Pa
     (tmp_path / "token-signing.key").write_bytes(b"s" * 32)
     token = TokenSigner(b"s" * 32).issue(TokenClaims("k", "https://cms.example", 100))
     assert signer_of(tmp_path).verify(token, 0).key_id == "k"
+    assert not (tmp_path / "token-signing.key").exists()  # kept sealed in the store instead
+    assert signer_of(tmp_path).verify(token, 0).key_id == "k"

@@ -2,7 +2,9 @@
 multi-process tests: `python -m tests.multiprocess.fake_process serve|worker [--no-worker]`.
 
 Settings come from the environment (LINGOSUM_DATABASE_URL, LINGOSUM_PORT, ...). Each English
-summary names the process (LINGOSUM_TEST_TAG) that wrote it.
+summary names the process (LINGOSUM_TEST_TAG) that wrote it; a summary takes
+LINGOSUM_TEST_SECONDS_PER_ITEM (default 1.5) seconds, or less if the call is cancelled
+meanwhile, as llama.cpp stops; the log tells when a summary's call begins and when one stops.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from service.pipeline.engine import Engine
 from service.settings import Settings
 from tests.fakes import FakeBackend, task_of
 
-SECONDS_PER_ITEM = 1.5
+SECONDS_PER_ITEM = float(os.environ.get("LINGOSUM_TEST_SECONDS_PER_ITEM", "1.5"))
 
 
 def main() -> None:
@@ -25,7 +27,10 @@ def main() -> None:
 
     def respond(request: GenerationRequest) -> str:
         if task_of(request).startswith("summarize"):
-            time.sleep(SECONDS_PER_ITEM)
+            print(f"fake model {tag}: call began", flush=True)
+            if cancelled_within(request, SECONDS_PER_ITEM):
+                print(f"fake model {tag}: call cancelled", flush=True)
+                return ""
             return f"A bridge opened, worker {tag} wrote."
         return "一座桥开通了。"
 
@@ -36,15 +41,24 @@ def main() -> None:
         return Engine(settings, summarizer=backend, translator=backend)
 
     if role == "worker":
-        from service.worker import run_worker
+        from service.worker import exit_as_signalled, run_worker
 
         asyncio.run(run_worker(settings, engine))
+        exit_as_signalled()
         return
-    import uvicorn
-
     from service.api.app import create_app
+    from service.api.server import serve
 
-    uvicorn.run(create_app(settings, engine), host=settings.host, port=settings.port)
+    serve(create_app(settings, engine), settings)
+
+
+def cancelled_within(request: GenerationRequest, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if request.progress is not None and request.progress.cancelled():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 if __name__ == "__main__":
