@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .access.cli import add_keys_command
+from .access.cli import add_glossary_command, add_keys_command
 from .errors import LingosumError
 from .settings import Settings
 
@@ -137,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         action.set_defaults(run=run)
 
     add_keys_command(commands)
+    add_glossary_command(commands)
     return parser
 
 

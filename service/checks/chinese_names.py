@@ -228,3 +228,30 @@ def _distance(english: str, chinese: str) -> float:
             )
         previous = current
     return previous[-1]
+
+
+def transliteration_spans(words: list[str], text: str) -> list[tuple[int, int]]:
+    """Where `text` transliterates one of `words` (the Latin words of a name): the spans of
+    Han characters that sound like a word as closely as `written_in_chinese` asks, the
+    closest first where they overlap."""
+    found: list[tuple[float, int, int]] = []
+    for word in words:
+        outline = _english_outline(word)
+        if len(outline) < 2:
+            continue
+        tolerance = 0.2 * len(outline) + 0.25
+        for run in HAN_RUN.finditer(text):
+            for part in re.finditer(f"[^{_NEVER_IN_TRANSLITERATIONS.pattern[1:-1]}]+", run[0]):
+                offset = run.start() + part.start()
+                outlines = [_pinyin_outline(s) for s in lazy_pinyin(to_simplified(part[0]))]
+                for start in range(len(outlines)):
+                    for end in range(start + 1, min(len(outlines), start + len(outline) + 2) + 1):
+                        spelled = _collapse("".join(outlines[start:end]))
+                        distance = _distance(outline, spelled)
+                        if distance <= tolerance:
+                            found.append((distance, offset + start, offset + end))
+    chosen: list[tuple[int, int]] = []
+    for _, start, end in sorted(found, key=lambda f: (f[0], f[1] - f[2])):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)

@@ -8,6 +8,7 @@ from functools import cached_property
 from ..text.languages import is_chinese
 from ..text.scripts import is_latin_script
 from .chinese_names import ChineseReading
+from .glossary import Glossary
 from .names import LatinNames
 from .numbers import source_numbers
 from .stray_words import latin_names
@@ -19,6 +20,7 @@ class ArticleFacts:
 
     text: str
     language: str  # a catalogue code
+    terms: Glossary = ()  # the glossary entries whose source term it writes
 
     @property
     def is_chinese(self) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
 from ..checks.chinese_names import load_dictionary
 from ..checks.facts import ArticleFacts
+from ..checks.glossary import entries_in
 from ..errors import LingosumError
 from ..settings import Settings
 from ..text.languages import is_chinese
@@ -192,7 +193,11 @@ class Engine:
             work.route.append(
                 RouteEntry("detect", self.detector.name, None, work.detection.language, elapsed())
             )
-            work.facts = ArticleFacts(work.document.text, work.detection.language)
+            work.facts = ArticleFacts(
+                work.document.text,
+                work.detection.language,
+                entries_in(work.document.glossary, work.document.text),
+            )
             work.steps = plan_route(
                 work.detection.language,
                 set(work.document.targets),
@@ -241,6 +246,7 @@ class Engine:
                     step.source,
                     step.target,
                     w.document.length,
+                    w.article.terms,
                 ),
                 w.article,
             )
@@ -265,7 +271,10 @@ class Engine:
     ) -> list[tuple[StageOutput, list[RouteEntry]]]:
         with timed() as elapsed:
             outputs = translator.run(
-                [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
+                [
+                    TranslateItem(w.slots[step.reads], step.source, step.target, w.article.terms)
+                    for w in group
+                ]
             )
         timing = (elapsed(), len(group))
         languages = (step.source, step.target)

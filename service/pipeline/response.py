@@ -19,6 +19,11 @@ class SummaryChecks(BaseModel):
         "summary, also names of the English summary that it does not render."
     )
     untranslated: list[str] = Field(description="Words left in the wrong language.")
+    glossary: list[dict[str, str | None]] = Field(
+        default_factory=list,
+        description="Glossary entries whose term the summary mentions but does not write as "
+        "given (source, en, zh).",
+    )
 
 
 class SummaryOut(BaseModel):
@@ -33,6 +38,7 @@ class SummaryOut(BaseModel):
             unsupported_numbers=summary.unsupported_numbers,
             unsupported_names=summary.unsupported_names,
             untranslated=summary.untranslated,
+            glossary=[entry.to_json() for entry in summary.glossary],
         )
         return cls(
             text=summary.text,

@@ -150,6 +150,11 @@ ACCESS = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "each key's glossary: how its summaries render names and terms",
+        ("ALTER TABLE api_keys ADD COLUMN glossary TEXT NOT NULL DEFAULT '[]'",),
+    ),
 )
 
 

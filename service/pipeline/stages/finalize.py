@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from ...checks.chinese_names import ChineseReading
 from ...checks.facts import ArticleFacts
+from ...checks.glossary import GlossaryEntry, enforce, renders_name
 from ...checks.names import names_not_rendered
 from ...checks.problems import drop_unsupported_numbers, unsupported_names
 from ...checks.stray_words import restore_name_fragments, stray_english_words
@@ -53,6 +54,7 @@ class Finalized:
     unsupported_numbers: list[str] = field(default_factory=list)
     unsupported_names: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)  # entries not honoured
     warnings: list[str] = field(default_factory=list)
     calls: list[RouteEntry] = field(default_factory=list)  # the model calls made for it
 
@@ -83,7 +85,23 @@ class Finalizer:
             result.warnings.append("The summary was cut by the length limit and closed early.")
         if is_chinese(item.language):
             result.text = to_simplified(result.text)
+        self._apply_glossary(item, result)
         return result
+
+    @staticmethod
+    def _apply_glossary(item: FinalizeItem, result: Finalized) -> None:
+        checked = enforce(result.text, item.article.terms, item.language, item.translated_from)
+        result.text = checked.text
+        result.glossary = checked.not_honoured
+        result.warnings += [
+            f"Wrote {wrong!r} as the glossary's {rendering!r}."
+            for wrong, rendering in checked.repaired
+        ]
+        result.warnings += [
+            f"The summary does not write {entry.source!r} as the glossary's "
+            f"{entry.rendering(item.language)!r}."
+            for entry in checked.not_honoured
+        ]
 
     def _repair_untranslated(self, items: Sequence[FinalizeItem], results: list[Finalized]) -> None:
         """Translate English words left in Chinese summaries, all in one batch."""
@@ -145,7 +163,11 @@ class Finalizer:
             unsupported_names(result.text, item.article) if is_latin_script(result.text) else []
         )
         if item.translated_from and is_chinese(item.language):
-            lost = names_not_rendered(item.translated_from, ChineseReading.of(result.text))
+            lost = [
+                name
+                for name in names_not_rendered(item.translated_from, ChineseReading.of(result.text))
+                if not any(renders_name(entry, name, result.text) for entry in item.article.terms)
+            ]
             if lost:
                 result.unsupported_names += lost
                 result.warnings.append(
