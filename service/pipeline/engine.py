@@ -63,6 +63,7 @@ class _Work:
     detection: Detection | None = None
     facts: ArticleFacts | None = None  # read once the language is known
     summaries: dict[str, Finalized] = field(default_factory=dict)
+    repairs: dict[str, list[str]] = field(default_factory=dict)  # the guard's, by slot
     error: LingosumError | None = None
     done: int = 0
     chunks: int = 1
@@ -259,6 +260,7 @@ class Engine:
         done = []
         for work, draft, result in zip(group, drafts, guarded, strict=True):
             work.warnings += result.warnings
+            work.repairs[step.writes] = result.repairs
             entry = RouteEntry.of_call(
                 step.stage, step.model, (step.source, step.target), timing, [draft]
             )
@@ -332,6 +334,7 @@ class _Finalizing:
         self.ms = round(self.ms + elapsed() - (self.finalizer.model_ms - model_ms), 1)
         self.items += len(items)
         for (work, target, _), result in zip(items, finalized, strict=True):
+            result.repairs[:0] = work.repairs.get(slot, [])
             work.summaries[target] = result
             if self.follower is not None:
                 self.follower.final(target, result)

@@ -29,14 +29,19 @@ from ...checks.glossary import GlossaryEntry, enforce, renders_name
 from ...checks.names import names_not_rendered
 from ...checks.problems import drop_unsupported_numbers, unsupported_names
 from ...checks.stray_words import restore_name_fragments, stray_english_words
+from ...checks.style import tidy
 from ...text.chinese import to_simplified, to_traditional
 from ...text.languages import is_chinese
-from ...text.scripts import is_latin_script
+from ...text.scripts import HAN, is_latin_script
 from ...text.sentences import cjk_words, drop_unfinished_sentence, is_complete, split_sentences
 from .model_requests import RouteEntry, StageOutput, clean_output, timed
 from .translate import Translator
 
 STAGE = "finalize"
+# Kinds of repair, beside those of `checks.style`, as `Finalized.repairs` counts them.
+GLOSSARY = "glossary"
+LEFTOVER_WORD = "leftover_word"  # an English word in a Chinese summary, translated
+NAME_FRAGMENT = "name_fragment"  # 阿rita written as the article's Arita
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class Finalized:
     unsupported_names: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)  # entries not honoured
+    style: list[str] = field(default_factory=list)  # "fault: sentence", not repaired
+    repairs: list[str] = field(default_factory=list)  # the kind of each repair made
     warnings: list[str] = field(default_factory=list)
     calls: list[RouteEntry] = field(default_factory=list)  # the model calls made for it
 
@@ -71,6 +78,7 @@ class Finalizer:
         self._repair_untranslated(items, results)
         for item, result in zip(items, results, strict=True):
             self._check_facts(item, result)  # in Simplified, which the number readers know
+            self._tidy(item, result)
             if item.language == "zh-Hant":
                 result.text = to_traditional(result.text)
         return results
@@ -89,10 +97,19 @@ class Finalizer:
         return result
 
     @staticmethod
+    def _tidy(item: FinalizeItem, result: Finalized) -> None:
+        tidied = tidy(result.text, item.language)
+        result.text = tidied.text
+        result.style = tidied.problems
+        result.repairs += tidied.repairs
+        result.warnings += tidied.warnings
+
+    @staticmethod
     def _apply_glossary(item: FinalizeItem, result: Finalized) -> None:
         checked = enforce(result.text, item.article.terms, item.language, item.translated_from)
         result.text = checked.text
         result.glossary = checked.not_honoured
+        result.repairs += [GLOSSARY] * len(checked.repaired)
         result.warnings += [
             f"Wrote {wrong!r} as the glossary's {rendering!r}."
             for wrong, rendering in checked.repaired
@@ -113,6 +130,7 @@ class Finalizer:
                 result.warnings += [
                     f"Wrote {span!r} as the name {name!r}." for span, name in restored
                 ]
+                result.repairs += [NAME_FRAGMENT] * len(restored)
         wanted = [
             (index, word, _sentence_with(result.text, word))
             for index, (item, result) in enumerate(zip(items, results, strict=True))
@@ -141,6 +159,7 @@ class Finalizer:
             spent.setdefault(index, []).append(rendering)
             if rendering.text and not _untranslated(rendering.text, items[index]):
                 results[index].text = _replace_word(results[index].text, word, rendering.text)
+                results[index].repairs.append(LEFTOVER_WORD)
                 results[index].warnings.append(
                     f"Translated the leftover word {word!r} as {rendering.text!r}."
                 )
@@ -183,7 +202,12 @@ def _untranslated(text: str, item: FinalizeItem) -> list[str]:
 
 
 def _replace_word(text: str, word: str, rendering: str) -> str:
-    return re.sub(rf"\s*(?<![A-Za-z0-9_-]){re.escape(word)}(?![A-Za-z0-9_-])\s*", rendering, text)
+    """Put `rendering` in place of `word`, and of a word half glued on by a hyphen (未来-oriented)."""
+    return re.sub(
+        rf"\s*(?:(?<=[{HAN}])-|(?<![A-Za-z0-9_-])){re.escape(word)}(?![A-Za-z0-9_-])\s*",
+        rendering,
+        text,
+    )
 
 
 def _sentence_with(text: str, word: str) -> str:
