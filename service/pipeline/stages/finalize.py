@@ -202,7 +202,8 @@ def _untranslated(text: str, item: FinalizeItem) -> list[str]:
 
 
 def _replace_word(text: str, word: str, rendering: str) -> str:
-    """Put `rendering` in place of `word`, and of a word half glued on by a hyphen (未来-oriented)."""
+    """Put `rendering` in place of `word`, and of a word half glued on by a hyphen
+    (未来-oriented)."""
     return re.sub(
         rf"\s*(?:(?<=[{HAN}])-|(?<![A-Za-z0-9_-])){re.escape(word)}(?![A-Za-z0-9_-])\s*",
         rendering,
