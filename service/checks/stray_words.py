@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection
 
 from ..text.scripts import ASCII_TOKEN, ASCII_WORD, HAN_CHAR, HAN_UNIFIED
+from .chinese_names import transliteration_spans
 
 _IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product names
 _MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
@@ -70,3 +71,58 @@ def restore_name_fragments(
         return match.group(0)
 
     return _GLUED_FRAGMENT.sub(restore, chinese), restored
+
+
+_NAME_DOT = "·・‧•"
+_HALF_BEFORE = re.compile(f"([{HAN_UNIFIED}]+)[{_NAME_DOT}]([A-Z][A-Za-z'’-]+)")
+_HALF_AFTER = re.compile(f"([A-Z][A-Za-z'’-]+)[{_NAME_DOT}]([{HAN_UNIFIED}]+)")
+
+
+def restore_half_transliterated(
+    chinese: str, runs: Collection[str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """Write a name that is half transliterated, half in letters (阿里亚·Arita), wholly as the
+    article writes it (Akira Arita): a name with no established Chinese form stays in letters.
+
+    `runs` are the article's names of several words; the Han characters joined to a word of
+    one by a name dot are taken for its other words: as many as transliterate them, or one
+    per syllable. Returns the text and
+    each (span, name) replaced.
+    """
+    restored: list[tuple[str, str]] = []
+
+    def restore(match: re.Match[str], han_first: bool) -> str:
+        han, word = (match.group(1), match.group(2)) if han_first else match.group(2, 1)
+        for run in runs:
+            words = run.split()
+            if word not in words or len(words) < 2:
+                continue
+            others = words[: words.index(word)] if han_first else words[words.index(word) + 1 :]
+            if not others:
+                continue
+            syllables = _syllables_of(others, han, han_first)
+            if len(han) < syllables:
+                continue
+            kept = han[: len(han) - syllables] if han_first else han[syllables:]
+            span = (
+                match.group(0)[len(kept) :] if han_first else match.group(0)[: -len(kept) or None]
+            )
+            restored.append((span, run))
+            return kept + run if han_first else run + kept
+        return match.group(0)
+
+    chinese = _HALF_BEFORE.sub(lambda m: restore(m, True), chinese)
+    chinese = _HALF_AFTER.sub(lambda m: restore(m, False), chinese)
+    return chinese, restored
+
+
+def _syllables_of(words: list[str], han: str, han_first: bool) -> int:
+    """How many characters at the dot's side of `han` write `words`."""
+    at_dot = [
+        (start, end)
+        for start, end in transliteration_spans(words, han)
+        if (end == len(han) if han_first else start == 0)
+    ]
+    if at_dot:
+        return max(end - start for start, end in at_dot)
+    return sum(max(1, len(_VOWEL_GROUP.findall(word))) for word in words)

@@ -28,7 +28,11 @@ from ...checks.facts import ArticleFacts
 from ...checks.glossary import GlossaryEntry, enforce, renders_name
 from ...checks.names import names_not_rendered
 from ...checks.problems import drop_unsupported_numbers, unsupported_names
-from ...checks.stray_words import restore_name_fragments, stray_english_words
+from ...checks.stray_words import (
+    restore_half_transliterated,
+    restore_name_fragments,
+    stray_english_words,
+)
 from ...checks.style import tidy
 from ...text.chinese import to_simplified, to_traditional
 from ...text.languages import is_chinese
@@ -127,6 +131,10 @@ class Finalizer:
                 result.text, restored = restore_name_fragments(
                     result.text, item.article.latin_names
                 )
+                result.text, halves = restore_half_transliterated(
+                    result.text, item.article.name_runs
+                )
+                restored += halves
                 result.warnings += [
                     f"Wrote {span!r} as the name {name!r}." for span, name in restored
                 ]
