@@ -97,6 +97,28 @@ def foreign_words(name: str) -> list[str]:
     ]
 
 
+def is_ordinary_word(word: str, *, compound: bool = True) -> bool:
+    """Whether CC-CEDICT's English glosses write `word` in lower case, or (`compound`) it is
+    two such words written as one ("Lifecycle", but also "Facebook")."""
+    ordinary = _vocabulary().ordinary
+    lower = word.lower()
+    return lower in ordinary or (
+        compound
+        and any(lower[:i] in ordinary and lower[i:] in ordinary for i in range(3, len(lower) - 2))
+    )
+
+
+def is_known_name(word: str) -> bool:
+    """Whether CC-CEDICT's English glosses write `word` capitalized ("Munich", "German"): a
+    name well known in English."""
+    return word.lower() in _vocabulary().names
+
+
+def is_known_acronym(word: str) -> bool:
+    """Whether CC-CEDICT's English glosses write the acronym `word` ("TB", "EU")."""
+    return word in _vocabulary().acronyms
+
+
 class ChineseReading(NamedTuple):
     """A Chinese text as the name checks read it, once for all the names checked against it."""
 
@@ -154,12 +176,16 @@ def _spells(key: str, outline: str, syllables: list[str]) -> bool:
 class _Vocabulary:
     ordinary: frozenset[str]  # words that CC-CEDICT's English glosses write in lower case
     capitalized: frozenset[str]  # the first letters of the capitalized ones
+    acronyms: frozenset[str]  # the ones in capitals
+    names: frozenset[str]  # the capitalized ones, whole, in lower case
 
 
 @cache
 def _vocabulary() -> _Vocabulary:
     ordinary: set[str] = set()
     capitalized: set[str] = set()
+    acronyms: set[str] = set()
+    names: set[str] = set()
     for entry in CcCedict().get_entries():
         for gloss in entry["definitions"]:
             for word in LATIN_RUN.findall(gloss):
@@ -167,7 +193,10 @@ def _vocabulary() -> _Vocabulary:
                     ordinary.add(word)
                 elif word[0].isupper():
                     capitalized.add(word.lower()[:_PREFIX])
-    return _Vocabulary(frozenset(ordinary), frozenset(capitalized))
+                    names.add(word.lower())
+                    if len(word) > 1 and word.isupper():
+                        acronyms.add(word)
+    return _Vocabulary(*map(frozenset, (ordinary, capitalized, acronyms, names)))
 
 
 def _english_outline(word: str) -> str:

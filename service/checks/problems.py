@@ -44,7 +44,7 @@ def unsupported_names(summary: str, article: ArticleFacts) -> list[str]:
     if article.is_chinese:
         names = names_not_rendered(summary, article.chinese)
     elif article.latin_script:
-        names = names_missing_from(summary, article.names)
+        names = names_missing_from(summary, article.names, translated=article.language != "en")
     else:
         return []
     given = {word for entry in article.terms for word in (entry.en or "").split()}

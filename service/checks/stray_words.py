@@ -1,8 +1,10 @@
 """English words left in a Chinese summary: which are stray, and names the model half-wrote.
 
 Both read the article's own Latin-script names (`latin_names`, held by `ArticleFacts`): a
-capitalised word that the article writes capitalised mid-sentence, or, in a Chinese article,
-any Latin word it keeps (names, brands).
+capitalised word that the article writes capitalised mid-sentence, or at a sentence's start
+where it is no ordinary English word ("Facebook"), each part of a hyphenated one
+("Parse-Plattform" gives "Parse"), or, in a Chinese article, any Latin word it keeps (names,
+brands). Chinese news keeps such names in letters; other words are leftovers.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import re
 from collections.abc import Collection
 
 from ..text.scripts import ASCII_TOKEN, ASCII_WORD, HAN_CHAR, HAN_UNIFIED
-from .chinese_names import transliteration_spans
+from .chinese_names import is_ordinary_word, transliteration_spans
 
 _IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product names
 _MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
+_SENTENCE_START_CAPITALISED = re.compile(r"(?:^|[.!?]\s+)([A-Z][A-Za-z\-]*)")
 _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _GLUED_FRAGMENT = re.compile(f"([{HAN_UNIFIED}]+)([a-z]{{2,}})(?![A-Za-z])")
@@ -25,7 +28,13 @@ def latin_names(source: str) -> set[str]:
     """The Latin-script words of `source` that a Chinese summary may keep as written."""
     if HAN_CHAR.search(source):  # a Chinese source's own Latin words (names, brands) may stay
         return set(ASCII_WORD.findall(source))
-    return set(_MID_SENTENCE_CAPITALISED.findall(source))
+    names = set(_MID_SENTENCE_CAPITALISED.findall(source))
+    names |= {
+        word
+        for word in _SENTENCE_START_CAPITALISED.findall(source)
+        if not is_ordinary_word(word.split("-")[0], compound=False)
+    }
+    return names | {part for name in names for part in name.split("-") if part[:1].isupper()}
 
 
 def stray_english_words(chinese: str, names: Collection[str]) -> list[str]:

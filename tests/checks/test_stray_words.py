@@ -95,3 +95,9 @@ def test_a_half_transliterated_name_is_written_as_the_article_writes_it(
 def test_a_transliterated_name_is_left_as_it_is() -> None:
     text = "安倍·晋三与唐纳德·特朗普通话。"
     assert restore_half_transliterated(text, ["Shinzo Abe", "Donald Trump"]) == (text, [])
+
+
+def test_names_a_german_article_writes_stay_in_letters_and_word_halves_do_not() -> None:
+    german = "Facebook stellt Parse ein. Die Parse-Plattform war bei Entwicklern beliebt."
+    chinese = "Facebook关闭了Parse平台。新的标志面向未来-oriented，既熟悉又向前-looking。"
+    assert stray_english_words(chinese, latin_names(german)) == ["oriented", "looking"]
