@@ -99,12 +99,12 @@ def restore_half_transliterated(
     each (span, name) replaced.
     """
     restored: list[tuple[str, str]] = []
+    names = [words for words in map(_without_title, runs) if len(words) > 1]
 
     def restore(match: re.Match[str], han_first: bool) -> str:
         han, word = (match.group(1), match.group(2)) if han_first else match.group(2, 1)
-        for run in runs:
-            words = run.split()
-            if word not in words or len(words) < 2:
+        for words in names:
+            if word not in words:
                 continue
             others = words[: words.index(word)] if han_first else words[words.index(word) + 1 :]
             if not others:
@@ -116,13 +116,23 @@ def restore_half_transliterated(
             span = (
                 match.group(0)[len(kept) :] if han_first else match.group(0)[: -len(kept) or None]
             )
-            restored.append((span, run))
-            return kept + run if han_first else run + kept
+            name = " ".join(words)
+            restored.append((span, name))
+            return kept + name if han_first else name + kept
         return match.group(0)
 
     chinese = _HALF_BEFORE.sub(lambda m: restore(m, True), chinese)
     chinese = _HALF_AFTER.sub(lambda m: restore(m, False), chinese)
     return chinese, restored
+
+
+def _without_title(run: str) -> list[str]:
+    """The words of a run of capitalized words, without the ordinary ones that open it
+    ("Negotiator Akira Arita")."""
+    words = run.split()
+    while len(words) > 1 and is_ordinary_word(words[0], compound=False):
+        words.pop(0)
+    return words
 
 
 def _syllables_of(words: list[str], han: str, han_first: bool) -> int:

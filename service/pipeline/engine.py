@@ -194,10 +194,9 @@ class Engine:
             work.route.append(
                 RouteEntry("detect", self.detector.name, None, work.detection.language, elapsed())
             )
+            source = _with_title(work.document)  # the summary may state what the title does
             work.facts = ArticleFacts(
-                work.document.text,
-                work.detection.language,
-                entries_in(work.document.glossary, work.document.text),
+                source, work.detection.language, entries_in(work.document.glossary, source)
             )
             work.steps = plan_route(
                 work.detection.language,
@@ -338,6 +337,11 @@ class _Finalizing:
             work.summaries[target] = result
             if self.follower is not None:
                 self.follower.final(target, result)
+
+
+def _with_title(document: Document) -> str:
+    title = (document.title or "").strip()
+    return f"{title}\n\n{document.text}" if title else document.text
 
 
 def _targets_of(slot: str, document: Document) -> tuple[str, ...]:

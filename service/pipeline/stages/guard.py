@@ -28,7 +28,7 @@ STAGE = "guard"
 @dataclass(frozen=True)
 class GuardItem:
     asked: SummarizeItem  # what the summarizer was given
-    article: ArticleFacts  # the document as it came in, which every fact must come from
+    article: ArticleFacts  # the document (and its title) as it came in: every fact is from it
 
 
 @dataclass
@@ -95,7 +95,7 @@ class SummaryGuard:
         text, warnings, unsupported = drop_unsupported_numbers(result.output.text, item.article)
         result.warnings += warnings
         if unsupported and _same_language(item.article.language, item.asked.target):
-            text = lead_sentences(item.article.text, item.asked.length)
+            text = lead_sentences(item.asked.text, item.asked.length)
             result.warnings.append(
                 f"Every sentence of the summary stated numbers the article does not "
                 f"({', '.join(unsupported)}); the article's opening sentences stand in for it."
