@@ -11,7 +11,10 @@
   unsupported number is dropped, and what cannot be repaired is reported under `checks`;
 - names the article never writes are reported under `checks` (for English summaries of Latin-script
   and Chinese articles), and so are the names of an English summary that its Chinese
-  translation does not render.
+  translation does not render;
+- the glossary's renderings replace the wrong forms of its terms (`checks.glossary`);
+- meta openings, fragments and repeated sentences are cut or dropped (`checks.style`).
+Each repair is counted by kind in `Finalized.repairs`.
 
 English words left in a Chinese summary are translated by the translator model; those calls
 are reported as a `finalize` entry of the route, beside the entry for the checks themselves.
