@@ -71,7 +71,7 @@ _OPENERS = (
     "according meanwhile however also both each every all some many most several other "
     "another such no not one two three four five new last next"
 )
-_FUNCTION_WORDS = frozenset(_OPENERS.split())
+FUNCTION_WORDS = frozenset(_OPENERS.split())
 _CONNECTORS = frozenset({"of", "de", "von", "van", "der", "den", "du", "da", "del", "la", "le"})
 
 
@@ -82,6 +82,7 @@ class LatinNames:
     known: frozenset[str]  # each word's first letters, lower case, without accents
     initialisms: frozenset[str]  # the acronyms its runs of capitalized words spell
     folded: str  # the whole text, lower case, without accents, words apart by one space
+    acronyms: frozenset[str]  # the words it writes in capitals
 
     @classmethod
     def of(cls, source: str) -> LatinNames:
@@ -90,16 +91,19 @@ class LatinNames:
             frozenset(_key(word) for word in words),
             frozenset(_initialisms(words)),
             f" {' '.join(_fold(word) for word in words)} ",
+            frozenset(word for word in words if len(word) > 1 and word.isupper()),
         )
 
     def writes(self, unit: list[str], translated: bool) -> bool:
+        """Whether the source writes `unit`, or the surname of a person it names: "Nick
+        Gargan" for "Mr Gargan" (a given name added to a surname is the same person)."""
         if f" {' '.join(_fold(word) for word in unit)} " in self.folded:
             return True
+        if len(unit) > 1 and not unit[-1].isupper() and self._writes_word(unit[-1], False):
+            return True
+        if "".join(word[0] for word in unit if word not in _CONNECTORS) in self.acronyms:
+            return True  # "Islamic State" for "IS"
         return all(self._writes_word(word, translated) for word in unit if word not in _CONNECTORS)
-
-    def is_title(self, word: str, translated: bool) -> bool:
-        """An ordinary word before a name, that the source writes ("Spokesman" for "Sprecher")."""
-        return is_ordinary_word(word) and self._writes_word(word, translated)
 
     def _writes_word(self, word: str, translated: bool) -> bool:
         if word in _ALWAYS_SUPPORTED or _key(word) in self.known:
@@ -115,38 +119,45 @@ class LatinNames:
 
 def names_missing_from(summary: str, source: LatinNames, translated: bool = False) -> list[str]:
     """Names in `summary` that a Latin-script source does not write, in order, each once;
-    `translated`: the summary is in another language than the source."""
+    `translated`: the summary is in another language than the source. A name is reported
+    from its first unsupported word to its last ("Ray Mallon" of "Mayor Ray Mallon")."""
     missing: dict[str, None] = {}
     for sentence in split_sentences(summary):
-        for unit in _name_units(NAME_WORD.findall(sentence)):
+        for unit in _name_units(sentence):
             if not source.writes(unit, translated):
-                while len(unit) > 1 and source.is_title(unit[0], translated):
-                    unit = unit[1:]
-                missing[" ".join(unit)] = None
+                bad = [i for i, word in enumerate(unit) if not source.writes([word], translated)]
+                missing[" ".join(unit[bad[0] : bad[-1] + 1] if bad else unit)] = None
     return list(missing)
 
 
-def _name_units(words: list[str]) -> list[list[str]]:
-    """The sentence's runs of capitalized words, joined by connectors ("Bank of Japan"); its
-    first word only where it is not an ordinary word."""
+def _name_units(sentence: str) -> list[list[str]]:
+    """The sentence's runs of capitalized words, joined by connectors ("Bank of Japan") and
+    nothing else (a colon or a bracket ends one); its first word only where it is not a
+    function word, nor an ordinary word standing alone."""
+    matches = list(NAME_WORD.finditer(sentence))
+    words = [m[0] for m in matches]
     units: list[list[str]] = []
     run: list[str] = []
-    for i, word in enumerate([*words, ""]):
+    for i, word in enumerate(words):
+        joined = i > 0 and not sentence[matches[i - 1].end() : matches[i].start()].strip()
+        if run and not joined:
+            units.append(run)
+            run = []
         base = re.split(r"['’]", word)[0]
         opener = i == 0 and (
-            base.lower() in _FUNCTION_WORDS
+            base.lower() in FUNCTION_WORDS
             or (is_ordinary_word(base) and not (len(words) > 1 and _NAME.match(words[1])))
         )
         if _NAME.match(word) and not opener:
             run.append(base)
-            continue
-        if run and word in _CONNECTORS and i + 1 < len(words) and _NAME.match(words[i + 1]):
+        elif run and word in _CONNECTORS and i + 1 < len(words) and _NAME.match(words[i + 1]):
             run.append(word)
-            continue
-        if run:
+        elif run:
             units.append(run)
-        run = []
-    return units
+            run = []
+    if run:
+        units.append(run)
+    return [unit[:-1] if unit[-1] in _CONNECTORS else unit for unit in units]
 
 
 def names_not_rendered(english: str, chinese: ChineseReading) -> list[str]:

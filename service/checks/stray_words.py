@@ -12,16 +12,23 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from ..text.scripts import ASCII_TOKEN, ASCII_WORD, HAN_CHAR, HAN_UNIFIED
+from ..text.scripts import ASCII_WORD, HAN_CHAR, HAN_UNIFIED, LATIN
 from .chinese_names import is_ordinary_word, transliteration_spans
+from .names import FUNCTION_WORDS as _FUNCTION_WORDS
 
 _IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product names
-_MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
+_MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:\"'”’)])\s+([A-Z][A-Za-z\-]*)")
+_CAPITALISED_RUN = re.compile(r"[A-Z][A-Za-z\-]*(?:\s+[A-Z][A-Za-z\-]*)+")
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|co|uk|de|fr|cn)\b", re.I)
+_LATIN_TOKEN = re.compile(f"[{LATIN}0-9_](?:[{LATIN}0-9_'’\\-]*[{LATIN}0-9_])?")
+_QUOTED = re.compile(f'(?<=[“"「（(])[{LATIN}][^“”"「」（）()]*?(?=[”"」）)])')
+_LATIN_SPAN = re.compile(f"[{LATIN}][{LATIN}'’\\-]*(?:[ ]+[{LATIN}][{LATIN}'’\\-]*)+")
 _SENTENCE_START_CAPITALISED = re.compile(r"(?:^|[.!?]\s+)([A-Z][A-Za-z\-]*)")
 _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _GLUED_FRAGMENT = re.compile(f"([{HAN_UNIFIED}]+)([a-z]{{2,}})(?![A-Za-z])")
 _VOWEL_GROUP = re.compile(r"[aeiouy]+", re.IGNORECASE)
+_PREFIX = 5
 
 
 def latin_names(source: str) -> set[str]:
@@ -34,22 +41,42 @@ def latin_names(source: str) -> set[str]:
         for word in _SENTENCE_START_CAPITALISED.findall(source)
         if not is_ordinary_word(word.split("-")[0], compound=False)
     }
+    names |= {  # "Larry Giles" at a sentence's start, but not "President" or "The"
+        word
+        for run in _CAPITALISED_RUN.findall(source)
+        for i, word in enumerate(run.split())
+        if i > 0
+        or (not is_ordinary_word(word, compound=False) and word.lower() not in _FUNCTION_WORDS)
+    }
     return names | {part for name in names for part in name.split("-") if part[:1].isupper()}
 
 
-def stray_english_words(chinese: str, names: Collection[str]) -> list[str]:
+def stray_english_words(chinese: str, names: Collection[str], source: str = "") -> list[str]:
     """Latin-script words in a Chinese text that are neither acronyms nor `names`.
 
-    `names` (see `latin_names`) tells "Trump" (allowed) from "tariffs" (to be translated).
-    Identifiers with digits, underscores or inner capitals ("CreateViewport", "iPhone",
-    "COVID-19") are kept as written.
+    `names` (see `latin_names`) tells "Trump" (allowed) from "tariffs" (to be translated); a
+    word counts as a name also when it begins like one ("Encinita" for "Encinitas"). A phrase
+    of several words that `source` writes, in quotes or with a capital ("Marks and Spencer",
+    "Il faut bien le faire"), is a name or a quotation kept in its language. Identifiers with
+    digits, underscores or inner capitals ("CreateViewport", "iPhone", "COVID-19"), words with
+    accents and web addresses are kept as written.
     """
+    text = _DOMAIN.sub(" ", _DOTTED_ACRONYM.sub(" ", chinese))
+    folded = f" {' '.join(_LATIN_TOKEN.findall(source.lower()))} "
+    kept = [span for span in _LATIN_SPAN.findall(text) if span.lower() != span]
+    for span in kept + _QUOTED.findall(text):
+        if f" {' '.join(_LATIN_TOKEN.findall(span.lower()))} " in folded:
+            text = text.replace(span, " ")
+    lower_names = {name.lower() for name in names}
+    keys = {name.lower()[:_PREFIX] for name in names if len(name) >= _PREFIX}
     stray: list[str] = []
-    for token in ASCII_TOKEN.findall(_DOTTED_ACRONYM.sub(" ", chinese)):
+    for token in _LATIN_TOKEN.findall(text):
         word = re.sub(r"['’]s$", "", token)
         if not word.isascii() or _IDENTIFIER.search(word) or not ASCII_WORD.fullmatch(word):
             continue
         if len(word) == 1 or _ACRONYM.match(word) or word in names or word in stray:
+            continue
+        if word.lower() in lower_names or (word.lower()[:_PREFIX] in keys and len(word) >= _PREFIX):
             continue
         stray.append(word)
     return stray

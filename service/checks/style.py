@@ -22,7 +22,11 @@ META_OPENING = "meta_opening"
 FRAGMENT = "fragment"
 REPEATED = "repeated_sentence"
 
-_DOCUMENT_EN = r"(?:the|this) (?:news )?(?:article|report|story|text|piece|passage|post|news)"
+# "The report" or "the story" may be a report the news is about; "this report" is the article.
+_DOCUMENT_EN = (
+    r"(?:(?:the|this) (?:news )?(?:article|text|piece|passage|post)"
+    r"|this (?:news )?(?:report|story|news))"
+)
 # "The article says (that) …": the clause after the verb states the news.
 _REPORTING_EN = re.compile(
     rf"^(?:{_DOCUMENT_EN}|the author) (?:says|said|states|stated|notes|noted|reports|reported|"
@@ -119,7 +123,10 @@ def _without_meta_opening(sentence: str, chinese: bool) -> tuple[str, bool]:
 
 
 def _is_fragment(sentence: str, chinese: bool) -> bool:
-    """Too short to state anything, and with nothing that looks like a verb."""
+    """Too short to state anything, and with nothing that looks like a verb; a mark on its
+    own (a closing quote split off) is punctuation, not a sentence."""
+    if not re.search(r"\w", sentence):
+        return False
     if chinese or HAN_CHAR.search(sentence):
         han = "".join(HAN_RUN.findall(sentence))
         return (

@@ -123,8 +123,13 @@ def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutc
     }
     if is_chinese(spec.target_language):
         names = [latin_names(o.item.source) for o in done]
-        stray = [stray_english_words(o.translation, n) for o, n in zip(done, names, strict=True)]
-        stray_raw = [stray_english_words(o.raw, n) for o, n in zip(done, names, strict=True)]
+        stray = [
+            stray_english_words(o.translation, n, o.item.source)
+            for o, n in zip(done, names, strict=True)
+        ]
+        stray_raw = [
+            stray_english_words(o.raw, n, o.item.source) for o, n in zip(done, names, strict=True)
+        ]
         row["untranslated_share"] = _share([bool(words) for words in stray])
         row["untranslated_share_before_finalize"] = _share([bool(words) for words in stray_raw])
         for output, words in zip(row["outputs"], stray, strict=True):

@@ -208,7 +208,7 @@ class Finalizer:
 
 def _untranslated(text: str, item: FinalizeItem) -> list[str]:
     if is_chinese(item.language):
-        return stray_english_words(text, item.article.latin_names)
+        return stray_english_words(text, item.article.latin_names, item.article.text)
     return cjk_words(text)
 
 
