@@ -129,3 +129,16 @@ def test_a_keys_glossary_applies_and_the_requests_entries_win(
         time.sleep(0.02)
     [result] = client.get(f"{location}/results", headers=headers).json()["items"]
     assert chinese(result["result"])["text"] == "市长欧蒂丝周二开通了河镇大桥。"
+
+
+def test_a_keys_glossary_applies_on_the_compatible_endpoints(
+    keyed: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = keyed
+    messages = [{"role": "user", "content": ENGLISH}]
+    ollama = {"model": "lingosum-summary-zh", "messages": messages, "stream": False}
+    body = client.post("/api/chat", json=ollama, headers=headers).json()
+    assert body["message"]["content"] == "市长奥蒂斯周二开通了河镇大桥。"
+    openai = {"model": "lingosum-summary-zh", "messages": messages}
+    body = client.post("/v1/chat/completions", json=openai, headers=headers).json()
+    assert body["choices"][0]["message"]["content"] == "市长奥蒂斯周二开通了河镇大桥。"
