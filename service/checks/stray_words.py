@@ -29,6 +29,9 @@ _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _GLUED_FRAGMENT = re.compile(f"([{HAN_UNIFIED}]+)([a-z]{{2,}})(?![A-Za-z])")
 _VOWEL_GROUP = re.compile(r"[aeiouy]+", re.IGNORECASE)
 _PREFIX = 5
+_NAME_DOT = "·・‧•"
+_HALF_BEFORE = re.compile(f"([{HAN_UNIFIED}]+)[{_NAME_DOT}]([A-Z][A-Za-z'’-]+)")  # 阿里亚·Arita
+_HALF_AFTER = re.compile(f"([A-Z][A-Za-z'’-]+)[{_NAME_DOT}]([{HAN_UNIFIED}]+)")  # Akira·阿拉蒂
 
 
 def latin_names(source: str) -> set[str]:
@@ -109,11 +112,6 @@ def restore_name_fragments(
     return _GLUED_FRAGMENT.sub(restore, chinese), restored
 
 
-_NAME_DOT = "·・‧•"
-_HALF_BEFORE = re.compile(f"([{HAN_UNIFIED}]+)[{_NAME_DOT}]([A-Z][A-Za-z'’-]+)")
-_HALF_AFTER = re.compile(f"([A-Z][A-Za-z'’-]+)[{_NAME_DOT}]([{HAN_UNIFIED}]+)")
-
-
 def restore_half_transliterated(
     chinese: str, runs: Collection[str]
 ) -> tuple[str, list[tuple[str, str]]]:
@@ -122,8 +120,7 @@ def restore_half_transliterated(
 
     `runs` are the article's names of several words; the Han characters joined to a word of
     one by a name dot are taken for its other words: as many as transliterate them, or one
-    per syllable. Returns the text and
-    each (span, name) replaced.
+    per syllable. Returns the text and each (span, name) replaced.
     """
     restored: list[tuple[str, str]] = []
     names = [words for words in map(_without_title, runs) if len(words) > 1]
