@@ -35,6 +35,7 @@ _NEVER_IN_TRANSLITERATIONS = re.compile(
     "省州县区周一二三四五六七十百千亿元]"
 )
 _PREFIX = 5
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
 _ENGLISH_CLUSTERS = (
     ("sch", "J"),
@@ -261,20 +262,23 @@ def _distance(english: str, chinese: str) -> float:
 
 def transliteration_spans(words: list[str], text: str) -> list[tuple[int, int]]:
     """Where `text` transliterates one of `words` (the Latin words of a name): the spans of
-    Han characters that sound like a word as closely as `written_in_chinese` asks, the
-    closest first where they overlap."""
+    Han characters that sound like a word as closely as `written_in_chinese` asks, with a
+    character for each of its syllables (so that 系列, xi lie, is not "Akira"), the closest
+    first where they overlap."""
     found: list[tuple[float, int, int]] = []
     for word in words:
         outline = _english_outline(word)
         if len(outline) < 2:
             continue
+        shortest = max(2, len(_VOWEL_GROUPS.findall(word)))  # a character per syllable
         tolerance = 0.2 * len(outline) + 0.25
         for run in HAN_RUN.finditer(text):
             for part in re.finditer(f"[^{_NEVER_IN_TRANSLITERATIONS.pattern[1:-1]}]+", run[0]):
                 offset = run.start() + part.start()
                 outlines = [_pinyin_outline(s) for s in lazy_pinyin(to_simplified(part[0]))]
                 for start in range(len(outlines)):
-                    for end in range(start + 1, min(len(outlines), start + len(outline) + 2) + 1):
+                    last = min(len(outlines), start + len(outline) + 2)
+                    for end in range(start + shortest, last + 1):
                         spelled = _collapse("".join(outlines[start:end]))
                         distance = _distance(outline, spelled)
                         if distance <= tolerance:

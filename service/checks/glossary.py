@@ -5,8 +5,8 @@ Chinese. Only the entries whose source term occurs in an article apply to its su
 are put in the prompts, the English summary is translated with them already in place, and
 finalize checks every summary against them. A wrong form that can be found is replaced by the
 given rendering: the source term itself where the rendering differs, the term's words left in
-letters in a Chinese summary ("阿里亚·Arita"), or the model's own transliteration of them
-("阿里亚·阿拉蒂"), found the way the name checks find it. An entry still not honoured is
+letters in a Chinese summary ("阿里亚·Arita"), or, where the summary writes no rendering, the
+model's own transliteration of them ("阿里亚·阿拉蒂"), found the way the name checks find it. An entry still not honoured is
 reported.
 """
 
@@ -171,7 +171,8 @@ def _wrong_forms(
         for word in words:
             if len(word) > 1:
                 spans += [(m.start(), m.end()) for m in _pattern(word).finditer(text)]
-        spans += transliteration_spans(words, text)
+        if not kept:  # the model's own transliteration, only where it wrote no rendering
+            spans += transliteration_spans(words, text)
         spans = _with_attached_han(text, spans, words)
     return _merged([s for s in spans if not any(_overlap(s, k) for k in kept)], text)
 

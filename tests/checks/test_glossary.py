@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.checks.glossary import (
+    GlossaryCheck,
     GlossaryEntry,
     enforce,
     entries_in,
@@ -96,3 +97,17 @@ def test_an_english_summary_gets_the_english_rendering_of_a_foreign_term() -> No
     assert checked.text == "The Federal Chancellor spoke on Monday."
     assert checked.not_honoured == []
     assert enforce(ENGLISH, [ARITA], "en").repaired == []
+
+
+def test_words_that_only_sound_like_the_name_are_left_alone() -> None:
+    # The acceptance run's translation (the sample article, the real default model): before
+    # this test, 系列 (xi lie) and 致力 (zhi li) were taken for transliterations of "Akira".
+    raw = (
+        "日本首相安倍晋三与美国总统特朗普进行了电话交谈，重申日本对一系列关税措施的重新评估请求。"
+        "日本贸易谈判代表和经济振兴大臣有田秋将前往美国参加第三轮美国-日本关税贸易谈判。"
+        "安倍晋三说：“在通话中，双方确认了双方致力于建立一个双赢关系。”"
+    )
+    english = "Akira Arita was heading to the U.S."
+    assert enforce(raw, [ARITA], "zh-Hans", english) == GlossaryCheck(raw, [], [])
+    transliterated = raw.replace("有田秋", "阿里亚·阿拉蒂")
+    assert enforce(transliterated, [ARITA], "zh-Hans", english).text == raw
