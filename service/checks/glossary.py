@@ -6,8 +6,8 @@ are put in the prompts, the English summary is translated with them already in p
 finalize checks every summary against them. A wrong form that can be found is replaced by the
 given rendering: the source term itself where the rendering differs, the term's words left in
 letters in a Chinese summary ("阿里亚·Arita"), or, where the summary writes no rendering, the
-model's own transliteration of them ("阿里亚·阿拉蒂"), found the way the name checks find it. An entry still not honoured is
-reported.
+model's own transliteration of them ("阿里亚·阿拉蒂"), found the way the name checks find it. An
+entry still not honoured is reported.
 """
 
 from __future__ import annotations
