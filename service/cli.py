@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .access.cli import add_keys_command
+from .access.cli import add_glossary_command, add_keys_command
 from .errors import LingosumError
 from .settings import Settings
 
@@ -148,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     prune.set_defaults(run=_data_prune)
 
     add_keys_command(commands)
+    add_glossary_command(commands)
     return parser
 
 

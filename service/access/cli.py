@@ -1,5 +1,5 @@
-"""`lingosum keys create|list|revoke`: manage API keys in the server's store (the data folder's,
-or LINGOSUM_DATABASE_URL's).
+"""`lingosum keys create|list|revoke` and `lingosum glossary import|show`: manage API keys and
+their glossaries in the server's store (the data folder's, or LINGOSUM_DATABASE_URL's).
 
 A running server sees the change within a few seconds. The secret is printed once, by
 `create`, and kept nowhere: only its digest is stored.
@@ -8,11 +8,13 @@ A running server sees the change within a few seconds. The secret is printed onc
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from ..checks.glossary import merged, read_csv
 from ..errors import LingosumError
 from .keys import KeyRecord, Limits, check_name, digest, new_secret, normalize_origin
 from .store import AccessStore, open_access_store
@@ -49,6 +51,70 @@ def add_keys_command(commands: Any) -> None:
         action.add_argument(
             "--data-dir", type=Path, help="The server's data folder (default: LINGOSUM_DATA_DIR)."
         )
+
+
+def add_glossary_command(commands: Any) -> None:
+    """Add `glossary` to the `lingosum` subcommands (`commands` is argparse's subparsers)."""
+    glossary = commands.add_parser("glossary", help="Set or show a key's glossary.")
+    actions = glossary.add_subparsers(required=True, metavar="ACTION")
+
+    load = actions.add_parser(
+        "import",
+        help="Add the entries of a CSV file (header: source,en,zh) to a key's glossary; "
+        "an entry replaces the key's entry for the same source term.",
+    )
+    load.add_argument("file", type=Path, help="A UTF-8 CSV file with columns source,en,zh.")
+    load.add_argument("--replace", action="store_true", help="Drop the key's other entries.")
+    load.set_defaults(run=_import_glossary)
+
+    show = actions.add_parser("show", help="Print a key's glossary as CSV.")
+    show.set_defaults(run=_show_glossary)
+
+    for action in (load, show):
+        action.add_argument("--key", required=True, help="The key's name.")
+        action.add_argument(
+            "--data-dir", type=Path, help="The server's data folder (default: LINGOSUM_DATA_DIR)."
+        )
+
+
+def _import_glossary(args: argparse.Namespace) -> int:
+    try:
+        entries = read_csv(args.file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise LingosumError("invalid_glossary", f"Cannot read {args.file}: {error}", 422) from error
+    store = _store(args)
+    try:
+        record = _live_key(store, args.key)
+        glossary = entries if args.replace else merged(record.glossary, entries)
+        store.set_glossary(record.name, glossary)
+    finally:
+        store.close()
+    print(
+        f"Key {record.name!r} now has {len(glossary)} glossary entries "
+        f"({len(entries)} from {args.file}).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _show_glossary(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        record = _live_key(store, args.key)
+    finally:
+        store.close()
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["source", "en", "zh"])
+    for entry in record.glossary:
+        out.writerow([entry.source, entry.en or "", entry.zh or ""])
+    return 0
+
+
+def _live_key(store: AccessStore, name: str) -> KeyRecord:
+    record = next((r for r in store.list_keys() if r.name == name and r.live), None)
+    if record is None:
+        raise LingosumError("key_not_found", f"There is no live key named {name!r}.", 404)
+    return record
 
 
 def _create(args: argparse.Namespace) -> int:

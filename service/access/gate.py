@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..checks.glossary import Glossary
 from ..errors import LingosumError
 from ..settings import Settings
 from .errors import forbidden, origin_not_allowed, unauthorized
@@ -44,6 +45,10 @@ class Caller:
     @property
     def limits(self) -> Limits:
         return self.key.limits if self.key is not None else Limits()
+
+    @property
+    def glossary(self) -> Glossary:
+        return self.key.glossary if self.key is not None else ()
 
     @property
     def owner(self) -> str:

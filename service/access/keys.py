@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ..checks.glossary import Glossary
 from ..errors import LingosumError
 
 SECRET_PREFIX = "lsk_"
@@ -45,6 +46,7 @@ class KeyRecord:
     created_at: float = 0.0
     revoked_at: float | None = None
     last_used_at: float | None = None
+    glossary: Glossary = ()
 
     @property
     def live(self) -> bool:

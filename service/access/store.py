@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..checks.glossary import Glossary, GlossaryEntry
 from ..errors import LingosumError
 from ..settings import Settings
 from ..store import Database, Sealer, Transaction, open_database
@@ -76,7 +77,8 @@ class AccessStore:
                 " UPDATE SET id = excluded.id, digest = excluded.digest, rpm = excluded.rpm,"
                 " chars_per_day = excluded.chars_per_day, max_jobs = excluded.max_jobs,"
                 " origins = excluded.origins, admin = excluded.admin,"
-                " created_at = excluded.created_at, revoked_at = NULL, last_used_at = NULL",
+                " created_at = excluded.created_at, revoked_at = NULL, last_used_at = NULL,"
+                " glossary = '[]'",
                 (
                     record.name,
                     record.id,
@@ -103,6 +105,17 @@ class AccessStore:
                 db.execute(
                     "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
                     (at, name),
+                ).rowcount
+            )
+
+    def set_glossary(self, name: str, glossary: Glossary) -> bool:
+        """Replace the glossary of the live key `name`; False when there is none."""
+        entries = json.dumps([entry.to_json() for entry in glossary], ensure_ascii=False)
+        with self._transaction() as db:
+            return bool(
+                db.execute(
+                    "UPDATE api_keys SET glossary = ? WHERE name = ? AND revoked_at IS NULL",
+                    (entries, name),
                 ).rowcount
             )
 
@@ -229,4 +242,5 @@ def _key(row: Any) -> KeyRecord:
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
         last_used_at=row["last_used_at"],
+        glossary=tuple(GlossaryEntry.from_json(e) for e in json.loads(row["glossary"])),
     )

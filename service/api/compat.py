@@ -52,7 +52,7 @@ class SummaryReply:
         settings: Settings,
     ) -> None:
         self.model = model
-        self._options = Options.parse([model.target], ask.length)
+        self._options = Options.parse([model.target], ask.length, meter.caller.glossary)
         self._document = Document.of(
             work_item(0, ask.article, settings, title=ask.title), self._options
         )

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..checks.glossary import GlossaryEntry, glossary_of
 from ..jobs.webhook import check_secret
 from ..pipeline.documents import Options
 from ..pipeline.response import SummarizeResponse
@@ -55,6 +56,12 @@ Text = Annotated[
 ]
 
 
+class GlossaryTerm(BaseModel):
+    source: StrictStr = Field(min_length=1, max_length=200, description="The term as written.")
+    en: StrictStr | None = Field(None, max_length=200, description="Its English rendering.")
+    zh: StrictStr | None = Field(None, max_length=200, description="Its Chinese rendering.")
+
+
 class SummaryOptions(BaseModel):
     """What every summary of a request is like: its target languages and length."""
 
@@ -65,10 +72,17 @@ class SummaryOptions(BaseModel):
         description="Summaries to return: 'en', 'zh' (Simplified, also 'zh-Hans') or 'zh-Hant'.",
     )
     length: Literal["short", "medium", "long"] = "medium"
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list,
+        max_length=500,
+        description="How names and terms must be rendered where the article writes them; "
+        "these entries win over the API key's glossary for the same source term.",
+    )
 
     def options(self) -> Options:
         """The targets mapped to catalogue codes; 422 `unsupported_target` for an unknown one."""
-        return Options.parse(self.targets, self.length)
+        glossary = glossary_of(GlossaryEntry(t.source, t.en, t.zh) for t in self.glossary)
+        return Options.parse(self.targets, self.length, glossary)
 
 
 class ArticleFields(BaseModel):

@@ -35,6 +35,7 @@ _NEVER_IN_TRANSLITERATIONS = re.compile(
     "省州县区周一二三四五六七十百千亿元]"
 )
 _PREFIX = 5
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
 _ENGLISH_CLUSTERS = (
     ("sch", "J"),
@@ -97,6 +98,28 @@ def foreign_words(name: str) -> list[str]:
     ]
 
 
+def is_ordinary_word(word: str, *, compound: bool = True) -> bool:
+    """Whether CC-CEDICT's English glosses write `word` in lower case, or (`compound`) it is
+    two such words written as one ("Lifecycle", but also "Facebook")."""
+    ordinary = _vocabulary().ordinary
+    lower = word.lower()
+    return lower in ordinary or (
+        compound
+        and any(lower[:i] in ordinary and lower[i:] in ordinary for i in range(3, len(lower) - 2))
+    )
+
+
+def is_known_name(word: str) -> bool:
+    """Whether CC-CEDICT's English glosses write `word` capitalized ("Munich", "German"): a
+    name well known in English."""
+    return word.lower() in _vocabulary().names
+
+
+def is_known_acronym(word: str) -> bool:
+    """Whether CC-CEDICT's English glosses write the acronym `word` ("TB", "EU")."""
+    return word in _vocabulary().acronyms
+
+
 class ChineseReading(NamedTuple):
     """A Chinese text as the name checks read it, once for all the names checked against it."""
 
@@ -154,12 +177,16 @@ def _spells(key: str, outline: str, syllables: list[str]) -> bool:
 class _Vocabulary:
     ordinary: frozenset[str]  # words that CC-CEDICT's English glosses write in lower case
     capitalized: frozenset[str]  # the first letters of the capitalized ones
+    acronyms: frozenset[str]  # the ones in capitals
+    names: frozenset[str]  # the capitalized ones, whole, in lower case
 
 
 @cache
 def _vocabulary() -> _Vocabulary:
     ordinary: set[str] = set()
     capitalized: set[str] = set()
+    acronyms: set[str] = set()
+    names: set[str] = set()
     for entry in CcCedict().get_entries():
         for gloss in entry["definitions"]:
             for word in LATIN_RUN.findall(gloss):
@@ -167,7 +194,10 @@ def _vocabulary() -> _Vocabulary:
                     ordinary.add(word)
                 elif word[0].isupper():
                     capitalized.add(word.lower()[:_PREFIX])
-    return _Vocabulary(frozenset(ordinary), frozenset(capitalized))
+                    names.add(word.lower())
+                    if len(word) > 1 and word.isupper():
+                        acronyms.add(word)
+    return _Vocabulary(*map(frozenset, (ordinary, capitalized, acronyms, names)))
 
 
 def _english_outline(word: str) -> str:
@@ -228,3 +258,33 @@ def _distance(english: str, chinese: str) -> float:
             )
         previous = current
     return previous[-1]
+
+
+def transliteration_spans(words: list[str], text: str) -> list[tuple[int, int]]:
+    """Where `text` transliterates one of `words` (the Latin words of a name): the spans of
+    Han characters that sound like a word as closely as `written_in_chinese` asks, with a
+    character for each of its syllables (so that 系列, xi lie, is not "Akira"), the closest
+    first where they overlap."""
+    found: list[tuple[float, int, int]] = []
+    for word in words:
+        outline = _english_outline(word)
+        if len(outline) < 2:
+            continue
+        shortest = max(2, len(_VOWEL_GROUPS.findall(word)))  # a character per syllable
+        tolerance = 0.2 * len(outline) + 0.25
+        for run in HAN_RUN.finditer(text):
+            for part in re.finditer(f"[^{_NEVER_IN_TRANSLITERATIONS.pattern[1:-1]}]+", run[0]):
+                offset = run.start() + part.start()
+                outlines = [_pinyin_outline(s) for s in lazy_pinyin(to_simplified(part[0]))]
+                for start in range(len(outlines)):
+                    last = min(len(outlines), start + len(outline) + 2)
+                    for end in range(start + shortest, last + 1):
+                        spelled = _collapse("".join(outlines[start:end]))
+                        distance = _distance(outline, spelled)
+                        if distance <= tolerance:
+                            found.append((distance, offset + start, offset + end))
+    chosen: list[tuple[int, int]] = []
+    for _, start, end in sorted(found, key=lambda f: (f[0], f[1] - f[2])):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)

@@ -8,7 +8,8 @@ from functools import cached_property
 from ..text.languages import is_chinese
 from ..text.scripts import is_latin_script
 from .chinese_names import ChineseReading
-from .names import LatinNames
+from .glossary import Glossary
+from .names import LatinNames, name_runs
 from .numbers import source_numbers
 from .stray_words import latin_names
 
@@ -19,6 +20,7 @@ class ArticleFacts:
 
     text: str
     language: str  # a catalogue code
+    terms: Glossary = ()  # the glossary entries whose source term it writes
 
     @property
     def is_chinese(self) -> bool:
@@ -42,6 +44,11 @@ class ArticleFacts:
     def chinese(self) -> ChineseReading:
         """Its Latin words and the pinyin of its Han runs, for names written across scripts."""
         return ChineseReading.of(self.text)
+
+    @cached_property
+    def name_runs(self) -> list[str]:
+        """Its runs of capitalized words ("Akira Arita"), names a Chinese summary may keep."""
+        return name_runs(self.text) if self.latin_script else []
 
     @cached_property
     def latin_names(self) -> set[str]:

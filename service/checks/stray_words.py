@@ -1,8 +1,10 @@
 """English words left in a Chinese summary: which are stray, and names the model half-wrote.
 
 Both read the article's own Latin-script names (`latin_names`, held by `ArticleFacts`): a
-capitalised word that the article writes capitalised mid-sentence, or, in a Chinese article,
-any Latin word it keeps (names, brands).
+capitalised word that the article writes capitalised mid-sentence, or at a sentence's start
+where it is no ordinary English word ("Facebook"), each part of a hyphenated one
+("Parse-Plattform" gives "Parse"), or, in a Chinese article, any Latin word it keeps (names,
+brands). Chinese news keeps such names in letters; other words are leftovers.
 """
 
 from __future__ import annotations
@@ -10,36 +12,74 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from ..text.scripts import ASCII_TOKEN, ASCII_WORD, HAN_CHAR, HAN_UNIFIED
+from ..text.scripts import ASCII_WORD, HAN_CHAR, HAN_UNIFIED, LATIN
+from .chinese_names import is_ordinary_word, transliteration_spans
+from .names import FUNCTION_WORDS as _FUNCTION_WORDS
 
 _IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product names
-_MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:])\s+([A-Z][A-Za-z\-]*)")
+_MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:\"'”’)])\s+([A-Z][A-Za-z\-]*)")
+_CAPITALISED_RUN = re.compile(r"[A-Z][A-Za-z\-]*(?:\s+[A-Z][A-Za-z\-]*)+")
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|co|uk|de|fr|cn)\b", re.I)
+_LATIN_TOKEN = re.compile(f"[{LATIN}0-9_](?:[{LATIN}0-9_'’\\-]*[{LATIN}0-9_])?")
+_QUOTED = re.compile(f'(?<=[“"「（(])[{LATIN}][^“”"「」（）()]*?(?=[”"」）)])')
+_LATIN_SPAN = re.compile(f"[{LATIN}][{LATIN}'’\\-]*(?:[ ]+[{LATIN}][{LATIN}'’\\-]*)+")
+_SENTENCE_START_CAPITALISED = re.compile(r"(?:^|[.!?]\s+)([A-Z][A-Za-z\-]*)")
 _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _GLUED_FRAGMENT = re.compile(f"([{HAN_UNIFIED}]+)([a-z]{{2,}})(?![A-Za-z])")
 _VOWEL_GROUP = re.compile(r"[aeiouy]+", re.IGNORECASE)
+_PREFIX = 5
+_NAME_DOT = "·・‧•"
+_HALF_BEFORE = re.compile(f"([{HAN_UNIFIED}]+)[{_NAME_DOT}]([A-Z][A-Za-z'’-]+)")  # 阿里亚·Arita
+_HALF_AFTER = re.compile(f"([A-Z][A-Za-z'’-]+)[{_NAME_DOT}]([{HAN_UNIFIED}]+)")  # Akira·阿拉蒂
 
 
 def latin_names(source: str) -> set[str]:
     """The Latin-script words of `source` that a Chinese summary may keep as written."""
     if HAN_CHAR.search(source):  # a Chinese source's own Latin words (names, brands) may stay
         return set(ASCII_WORD.findall(source))
-    return set(_MID_SENTENCE_CAPITALISED.findall(source))
+    names = set(_MID_SENTENCE_CAPITALISED.findall(source))
+    names |= {
+        word
+        for word in _SENTENCE_START_CAPITALISED.findall(source)
+        if not is_ordinary_word(word.split("-")[0], compound=False)
+    }
+    names |= {  # "Larry Giles" at a sentence's start, but not "President" or "The"
+        word
+        for run in _CAPITALISED_RUN.findall(source)
+        for i, word in enumerate(run.split())
+        if i > 0
+        or (not is_ordinary_word(word, compound=False) and word.lower() not in _FUNCTION_WORDS)
+    }
+    return names | {part for name in names for part in name.split("-") if part[:1].isupper()}
 
 
-def stray_english_words(chinese: str, names: Collection[str]) -> list[str]:
+def stray_english_words(chinese: str, names: Collection[str], source: str = "") -> list[str]:
     """Latin-script words in a Chinese text that are neither acronyms nor `names`.
 
-    `names` (see `latin_names`) tells "Trump" (allowed) from "tariffs" (to be translated).
-    Identifiers with digits, underscores or inner capitals ("CreateViewport", "iPhone",
-    "COVID-19") are kept as written.
+    `names` (see `latin_names`) tells "Trump" (allowed) from "tariffs" (to be translated); a
+    word counts as a name also when it begins like one ("Encinita" for "Encinitas"). A phrase
+    of several words that `source` writes, in quotes or with a capital ("Marks and Spencer",
+    "Il faut bien le faire"), is a name or a quotation kept in its language. Identifiers with
+    digits, underscores or inner capitals ("CreateViewport", "iPhone", "COVID-19"), words with
+    accents and web addresses are kept as written.
     """
+    text = _DOMAIN.sub(" ", _DOTTED_ACRONYM.sub(" ", chinese))
+    folded = f" {' '.join(_LATIN_TOKEN.findall(source.lower()))} "
+    kept = [span for span in _LATIN_SPAN.findall(text) if span.lower() != span]
+    for span in kept + _QUOTED.findall(text):
+        if f" {' '.join(_LATIN_TOKEN.findall(span.lower()))} " in folded:
+            text = text.replace(span, " ")
+    lower_names = {name.lower() for name in names}
+    keys = {name.lower()[:_PREFIX] for name in names if len(name) >= _PREFIX}
     stray: list[str] = []
-    for token in ASCII_TOKEN.findall(_DOTTED_ACRONYM.sub(" ", chinese)):
+    for token in _LATIN_TOKEN.findall(text):
         word = re.sub(r"['’]s$", "", token)
         if not word.isascii() or _IDENTIFIER.search(word) or not ASCII_WORD.fullmatch(word):
             continue
         if len(word) == 1 or _ACRONYM.match(word) or word in names or word in stray:
+            continue
+        if word.lower() in lower_names or (word.lower()[:_PREFIX] in keys and len(word) >= _PREFIX):
             continue
         stray.append(word)
     return stray
@@ -70,3 +110,62 @@ def restore_name_fragments(
         return match.group(0)
 
     return _GLUED_FRAGMENT.sub(restore, chinese), restored
+
+
+def restore_half_transliterated(
+    chinese: str, runs: Collection[str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """Write a name that is half transliterated, half in letters (阿里亚·Arita), wholly as the
+    article writes it (Akira Arita): a name with no established Chinese form stays in letters.
+
+    `runs` are the article's names of several words; the Han characters joined to a word of
+    one by a name dot are taken for its other words: as many as transliterate them, or one
+    per syllable. Returns the text and each (span, name) replaced.
+    """
+    restored: list[tuple[str, str]] = []
+    names = [words for words in map(_without_title, runs) if len(words) > 1]
+
+    def restore(match: re.Match[str], han_first: bool) -> str:
+        han, word = (match.group(1), match.group(2)) if han_first else match.group(2, 1)
+        for words in names:
+            if word not in words:
+                continue
+            others = words[: words.index(word)] if han_first else words[words.index(word) + 1 :]
+            if not others:
+                continue
+            syllables = _syllables_of(others, han, han_first)
+            if len(han) < syllables:
+                continue
+            kept = han[: len(han) - syllables] if han_first else han[syllables:]
+            span = (
+                match.group(0)[len(kept) :] if han_first else match.group(0)[: -len(kept) or None]
+            )
+            name = " ".join(words)
+            restored.append((span, name))
+            return kept + name if han_first else name + kept
+        return match.group(0)
+
+    chinese = _HALF_BEFORE.sub(lambda m: restore(m, True), chinese)
+    chinese = _HALF_AFTER.sub(lambda m: restore(m, False), chinese)
+    return chinese, restored
+
+
+def _without_title(run: str) -> list[str]:
+    """The words of a run of capitalized words, without the ordinary ones that open it
+    ("Negotiator Akira Arita")."""
+    words = run.split()
+    while len(words) > 1 and is_ordinary_word(words[0], compound=False):
+        words.pop(0)
+    return words
+
+
+def _syllables_of(words: list[str], han: str, han_first: bool) -> int:
+    """How many characters at the dot's side of `han` write `words`."""
+    at_dot = [
+        (start, end)
+        for start, end in transliteration_spans(words, han)
+        if (end == len(han) if han_first else start == 0)
+    ]
+    if at_dot:
+        return max(end - start for start, end in at_dot)
+    return sum(max(1, len(_VOWEL_GROUP.findall(word))) for word in words)

@@ -122,6 +122,25 @@ def _summary_tables(rows: list[dict[str, Any]]) -> list[str]:
         "found in pinyin or as a transliteration). These are heuristics: see "
         "`service/evaluation/faithfulness.py`.",
         "",
+        "### News style (share of summaries)",
+        "",
+        "| set | direction | meta opening left | fragment left | repeated sentence left "
+        "| repairs made |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        style = row["style"]
+        repairs = ", ".join(f"{kind} {_num(share)}%" for kind, share in row["repairs"].items())
+        lines.append(
+            f"| {row['set']} | {row['direction']} | {_num(style['meta_opening'])}% "
+            f"| {_num(style['fragment'])}% | {_num(style['repeated_sentence'])}% "
+            f"| {repairs or 'none'} |"
+        )
+    lines += [
+        "",
+        "A repair's share is of the summaries it was made in; faults left are those no "
+        "repair could remove (see `service/checks/style.py`).",
+        "",
     ]
     return lines + _error_lines(rows)
 

@@ -34,6 +34,8 @@ class SummaryOutcome:
     summaries: dict[str, str] = field(default_factory=dict)
     source_language: str | None = None
     error: str | None = None
+    repairs: dict[str, list[str]] = field(default_factory=dict)  # each target's, by kind
+    style: dict[str, list[str]] = field(default_factory=dict)  # each target's faults left
 
 
 @dataclass
@@ -78,6 +80,8 @@ def run_summaries(
                 time.perf_counter() - started,
                 {target: result.summaries[target].text for target in spec.targets},
                 result.source_language,
+                repairs={t: result.summaries[t].repairs for t in spec.targets},
+                style={t: result.summaries[t].style for t in spec.targets},
             )
         except Exception as error:  # one item's failure is counted in the report
             outcome = SummaryOutcome(item, time.perf_counter() - started, error=_describe(error))

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..checks.stray_words import latin_names, stray_english_words
+from ..checks.style import FRAGMENT, META_OPENING, REPEATED
 from ..text.languages import is_chinese
 from ..text.sentences import count_words
 from . import faithfulness
@@ -17,6 +18,7 @@ from .runners import LangidOutcome, SummaryOutcome, TranslationOutcome
 
 Figures = dict[str, Any]
 GRANULARITIES = ("sentences", "word-pairs", "single-words")
+STYLE_FAULTS = (META_OPENING, FRAGMENT, REPEATED)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -64,10 +66,20 @@ def summary_figures(spec: SummarySet, outcomes: Sequence[SummaryOutcome]) -> lis
                     "names": _share([bool(n) for n in names]) if names else None,
                     "any": _share([c.any for c in checks]),
                 },
+                "style": {
+                    kind: _share([any(f.startswith(kind) for f in o.style[target]) for o in done])
+                    for kind in STYLE_FAULTS
+                },
+                "repairs": {
+                    kind: _share([kind in o.repairs[target] for o in done])
+                    for kind in sorted({k for o in done for k in o.repairs[target]})
+                },
                 "outputs": [
                     {
                         "id": o.item.id,
                         "summary": o.summaries[target],
+                        "repairs": o.repairs[target],
+                        "style": o.style[target],
                         "rouge": {k: round(v, 2) for k, v in score.items()},
                         "unsupported": {"numbers": c.numbers, "dates": c.dates, "names": c.names},
                     }
@@ -111,8 +123,13 @@ def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutc
     }
     if is_chinese(spec.target_language):
         names = [latin_names(o.item.source) for o in done]
-        stray = [stray_english_words(o.translation, n) for o, n in zip(done, names, strict=True)]
-        stray_raw = [stray_english_words(o.raw, n) for o, n in zip(done, names, strict=True)]
+        stray = [
+            stray_english_words(o.translation, n, o.item.source)
+            for o, n in zip(done, names, strict=True)
+        ]
+        stray_raw = [
+            stray_english_words(o.raw, n, o.item.source) for o, n in zip(done, names, strict=True)
+        ]
         row["untranslated_share"] = _share([bool(words) for words in stray])
         row["untranslated_share_before_finalize"] = _share([bool(words) for words in stray_raw])
         for output, words in zip(row["outputs"], stray, strict=True):

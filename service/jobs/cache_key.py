@@ -46,7 +46,7 @@ def model_identity(spec_text: str) -> str:
 
 
 def cache_key(fingerprint: str, item: WorkItem, options: Options) -> str:
-    payload = {
+    payload: dict[str, object] = {
         "model": fingerprint,
         "text": item.text,
         "title": item.title,
@@ -54,6 +54,8 @@ def cache_key(fingerprint: str, item: WorkItem, options: Options) -> str:
         "targets": sorted(set(options.targets.values())),
         "length": options.length,
     }
+    if options.glossary:
+        payload["glossary"] = [entry.to_json() for entry in options.glossary]
     return _sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False))
 
 

@@ -4,9 +4,10 @@ error), and the `Document` the engine summarizes, made of the two."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from ..checks.glossary import Glossary, GlossaryEntry, merged
 from ..errors import LingosumError
 from ..settings import Settings
 from ..text.languages import source_language, target_language
@@ -19,23 +20,34 @@ class Options:
 
     targets: dict[str, str]  # each target as the caller wrote it ("zh") -> catalogue code
     length: Length = "medium"
+    glossary: Glossary = ()  # the caller's key's, with the request's entries winning
 
     @classmethod
-    def parse(cls, targets: list[str], length: Length) -> Options:
+    def parse(cls, targets: list[str], length: Length, glossary: Glossary = ()) -> Options:
         """Raises LingosumError (422) for an unsupported target; duplicates are folded."""
         codes: dict[str, str] = {}
         for target in targets:
             code = target_language(target)
             if code not in codes.values():
                 codes[target] = code
-        return cls(codes, length)
+        return cls(codes, length, glossary)
+
+    def with_key_glossary(self, key_glossary: Glossary) -> Options:
+        """These options with the key's glossary under the request's own entries."""
+        if not key_glossary:
+            return self
+        return replace(self, glossary=merged(key_glossary, self.glossary))
 
     def to_json(self) -> dict[str, Any]:
-        return {"targets": self.targets, "length": self.length}
+        data: dict[str, Any] = {"targets": self.targets, "length": self.length}
+        if self.glossary:
+            data["glossary"] = [entry.to_json() for entry in self.glossary]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Options:
-        return cls(dict(data["targets"]), data["length"])
+        glossary = tuple(GlossaryEntry.from_json(e) for e in data.get("glossary", []))
+        return cls(dict(data["targets"]), data["length"], glossary)
 
 
 @dataclass(frozen=True)
@@ -94,8 +106,11 @@ class Document:
     source_language: str | None = None  # a catalogue code; None means detect
     targets: tuple[str, ...] = ("en", "zh-Hans")  # catalogue codes, one summary each
     length: Length = "medium"
+    glossary: Glossary = ()
 
     @classmethod
     def of(cls, item: WorkItem, options: Options) -> Document:
         targets = tuple(options.targets.values())
-        return cls(item.text, item.title, item.source_language, targets, options.length)
+        return cls(
+            item.text, item.title, item.source_language, targets, options.length, options.glossary
+        )

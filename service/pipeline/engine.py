@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..backends import Backend, ChatMessage, GenerationRequest, ModelSpec, load_backend
 from ..checks.chinese_names import load_dictionary
 from ..checks.facts import ArticleFacts
+from ..checks.glossary import entries_in
 from ..errors import LingosumError
 from ..settings import Settings
 from ..text.languages import is_chinese
@@ -62,6 +63,7 @@ class _Work:
     detection: Detection | None = None
     facts: ArticleFacts | None = None  # read once the language is known
     summaries: dict[str, Finalized] = field(default_factory=dict)
+    repairs: dict[str, list[str]] = field(default_factory=dict)  # the guard's, by slot
     error: LingosumError | None = None
     done: int = 0
     chunks: int = 1
@@ -197,7 +199,10 @@ class Engine:
             work.route.append(
                 RouteEntry("detect", self.detector.name, None, work.detection.language, elapsed())
             )
-            work.facts = ArticleFacts(work.document.text, work.detection.language)
+            source = _with_title(work.document)  # the summary may state what the title does
+            work.facts = ArticleFacts(
+                source, work.detection.language, entries_in(work.document.glossary, source)
+            )
             work.steps = plan_route(
                 work.detection.language,
                 set(work.document.targets),
@@ -246,6 +251,7 @@ class Engine:
                     step.source,
                     step.target,
                     w.document.length,
+                    w.article.terms,
                 ),
                 w.article,
             )
@@ -258,6 +264,7 @@ class Engine:
         done = []
         for work, draft, result in zip(group, drafts, guarded, strict=True):
             work.warnings += result.warnings
+            work.repairs[step.writes] = result.repairs
             entry = RouteEntry.of_call(
                 step.stage, step.model, (step.source, step.target), timing, [draft]
             )
@@ -270,7 +277,10 @@ class Engine:
     ) -> list[tuple[StageOutput, list[RouteEntry]]]:
         with timed() as elapsed:
             outputs = translator.run(
-                [TranslateItem(w.slots[step.reads], step.source, step.target) for w in group]
+                [
+                    TranslateItem(w.slots[step.reads], step.source, step.target, w.article.terms)
+                    for w in group
+                ]
             )
         timing = (elapsed(), len(group))
         languages = (step.source, step.target)
@@ -328,9 +338,15 @@ class _Finalizing:
         self.ms = round(self.ms + elapsed() - (self.finalizer.model_ms - model_ms), 1)
         self.items += len(items)
         for (work, target, _), result in zip(items, finalized, strict=True):
+            result.repairs[:0] = work.repairs.get(slot, [])
             work.summaries[target] = result
             if self.follower is not None:
                 self.follower.final(target, result)
+
+
+def _with_title(document: Document) -> str:
+    title = (document.title or "").strip()
+    return f"{title}\n\n{document.text}" if title else document.text
 
 
 def _targets_of(slot: str, document: Document) -> tuple[str, ...]:

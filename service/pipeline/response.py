@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -19,6 +20,20 @@ class SummaryChecks(BaseModel):
         "summary, also names of the English summary that it does not render."
     )
     untranslated: list[str] = Field(description="Words left in the wrong language.")
+    glossary: list[dict[str, str | None]] = Field(
+        default_factory=list,
+        description="Glossary entries whose term the summary mentions but does not write as "
+        "given (source, en, zh).",
+    )
+    style: list[str] = Field(
+        default_factory=list,
+        description="News-style faults left: 'meta_opening', 'fragment' or "
+        "'repeated_sentence', then the sentence.",
+    )
+    repairs: dict[str, int] = Field(
+        default_factory=dict,
+        description="How often each kind of repair was made to this summary.",
+    )
 
 
 class SummaryOut(BaseModel):
@@ -33,6 +48,9 @@ class SummaryOut(BaseModel):
             unsupported_numbers=summary.unsupported_numbers,
             unsupported_names=summary.unsupported_names,
             untranslated=summary.untranslated,
+            glossary=[entry.to_json() for entry in summary.glossary],
+            style=summary.style,
+            repairs=dict(Counter(summary.repairs)),
         )
         return cls(
             text=summary.text,

@@ -188,6 +188,11 @@ ACCESS = (
         "server secrets encrypted at rest",
         (seal_column("server_secrets", "name", "value"),),
     ),
+    Migration(
+        4,
+        "each key's glossary: how its summaries render names and terms",
+        ("ALTER TABLE api_keys ADD COLUMN glossary TEXT NOT NULL DEFAULT '[]'",),
+    ),
 )
 
 

@@ -23,8 +23,8 @@ def test_swapped_person_and_wrong_number_are_found() -> None:
     summary = "Rex Tillerson said exports fell 42% in April."
     problems = check(summary, FACTS)
     assert problems.numbers == ["42"]
-    assert problems.names == ["Rex", "Tillerson"]
-    assert problems.describe() == "the number 42 and the names Rex, Tillerson"
+    assert problems.names == ["Rex Tillerson"]
+    assert problems.describe() == "the number 42 and the name Rex Tillerson"
 
 
 def test_sentence_openers_days_and_demonyms_are_not_names() -> None:
@@ -54,3 +54,26 @@ def test_an_acronym_of_words_the_source_writes_is_supported() -> None:
     assert unsupported_names("The Japanese PM spoke with the IMF.", ArticleFacts(source, "en")) == [
         "IMF"
     ]
+
+
+GERMAN = (
+    "Die Apache Software Foundation hat ein neues Logo. Der Lebenszyklus der "
+    "Laufzeitumgebung endet, und die Platte fasst 4 TByte. Das sagte Sprecherin Anja Köhler "
+    "in Zürich."
+)
+
+
+def test_names_of_a_summary_in_another_language_are_checked_as_units() -> None:
+    facts = ArticleFacts(GERMAN, "de")
+    summary = (
+        "The Apache Software Foundation has a new logo. The Runtime Lifecycle ends, and the "
+        "disk holds 4 TB, spokeswoman Anja Köhler said in Zurich."
+    )
+    assert unsupported_names(summary, facts) == []
+    swapped = "Spokesman Heinrich Brandtner of the Apache Foundation said so."
+    assert unsupported_names(swapped, facts) == ["Brandtner"]  # Heinrich: a known name
+
+
+def test_a_sentence_opener_is_not_a_name_but_a_name_after_it_is() -> None:
+    assert unsupported_names("The Brandtner Group left.", FACTS) == ["Brandtner Group"]
+    assert unsupported_names("Officials said Arita left.", FACTS) == []

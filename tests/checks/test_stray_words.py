@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from service.checks.stray_words import latin_names, restore_name_fragments, stray_english_words
+import pytest
+
+from service.checks.stray_words import (
+    latin_names,
+    restore_half_transliterated,
+    restore_name_fragments,
+    stray_english_words,
+)
 
 ENGLISH_SOURCE = (
     "President Donald Trump said on Monday that new tariffs on China would start in May. "
@@ -67,3 +74,30 @@ def test_a_name_finished_in_letters_is_written_as_the_source_writes_it() -> None
     assert restored == [("阿rita", "Arita")]
     # an ordinary word glued to Chinese is not a name fragment
     assert restore_name_fragments("将加征tariffs。", names) == ("将加征tariffs。", [])
+
+
+@pytest.mark.parametrize(
+    ("chinese", "span", "name"),
+    [
+        ("日方由阿里亚·Arita率领。", "阿里亚·Arita", "Akira Arita"),
+        ("日方由Akira·阿拉蒂率领。", "Akira·阿拉蒂", "Akira Arita"),
+        ("总统唐纳德·Trump表示。", "唐纳德·Trump", "Donald Trump"),
+    ],
+)
+def test_a_half_transliterated_name_is_written_as_the_article_writes_it(
+    chinese: str, span: str, name: str
+) -> None:
+    runs = ["Akira Arita", "Donald Trump"]
+    restored = chinese.replace(span, name)
+    assert restore_half_transliterated(chinese, runs) == (restored, [(span, name)])
+
+
+def test_a_transliterated_name_is_left_as_it_is() -> None:
+    text = "安倍·晋三与唐纳德·特朗普通话。"
+    assert restore_half_transliterated(text, ["Shinzo Abe", "Donald Trump"]) == (text, [])
+
+
+def test_names_a_german_article_writes_stay_in_letters_and_word_halves_do_not() -> None:
+    german = "Facebook stellt Parse ein. Die Parse-Plattform war bei Entwicklern beliebt."
+    chinese = "Facebook关闭了Parse平台。新的标志面向未来-oriented，既熟悉又向前-looking。"
+    assert stray_english_words(chinese, latin_names(german)) == ["oriented", "looking"]

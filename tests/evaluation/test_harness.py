@@ -194,3 +194,24 @@ def test_langid_figures_by_hand() -> None:
     assert figures["chinese_reported_as_korean"] == 1
     assert figures["top_confusions"] == {"en": [("none", 1)], "zh": [("ko", 1)]}
     assert figures["seconds_per_item"] == 0.2
+
+
+def test_style_repairs_and_faults_left_are_counted_per_set(tmp_path: Path) -> None:
+    def meta(request: GenerationRequest) -> str:
+        first = split_sentences(request.text)[0]
+        return first if "FAIL-ME" in request.text else f"The article discusses the news. {first}"
+
+    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
+    fake = FakeBackend(meta)
+    result = evaluate(
+        EvalOptions(FIXTURES, ("cnndm",)),
+        settings,
+        lambda _: None,
+        summarizer=fake,
+        translator=fake,
+    )
+    [row] = result["summaries"]
+    assert row["repairs"] == {"meta_opening": 100.0}
+    assert row["style"] == {"meta_opening": 0.0, "fragment": 0.0, "repeated_sentence": 0.0}
+    assert row["rouge"]["rouge1"] == 100.0  # the opening was dropped, the news kept
+    assert all(output["repairs"] == ["meta_opening"] for output in row["outputs"])

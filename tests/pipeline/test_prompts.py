@@ -27,7 +27,7 @@ def test_repo_prompts_load() -> None:
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_a_chunk_is_told_which_part_of_the_article_it_is(language: str) -> None:
     template = PromptBook(REPO_PROMPTS).get("summarize_part", language)
-    fields = {"sentences": 6, "words": 180, "chars": 300, "title_line": ""}
+    fields = {"sentences": 6, "words": 180, "chars": 300, "title_line": "", "glossary": ""}
     _, user = template.render(text="Chunk.", source_name="English", part=2, parts=5, **fields)
     assert ("Part 2 of 5" if language == "en" else "第2部分（共5部分") in user.content
     assert "Chunk." in user.content

@@ -50,7 +50,7 @@ async def create_job(
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Queue a background job over a list of items (or a feed); 202 with its `Location`."""
-    options = body.options()
+    options = body.options().with_key_glossary(meter.caller.glossary)
     if body.webhook_url is not None and meter.caller.via_token:
         raise forbidden("A browser token cannot create a job with a webhook.")
     webhook = await _webhook(body, settings)

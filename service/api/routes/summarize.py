@@ -48,7 +48,7 @@ async def summarize(
     With `external_id`, the summaries are kept as that story's latest (GET
     /v1/documents/{external_id}), and a text already summarized is answered from the cache;
     a streamed answer is not kept."""
-    options = body.options()
+    options = body.options().with_key_glossary(meter.caller.glossary)
     item = article_item(body, settings)
     document = Document.of(item, options)
     if wants_events(request):
@@ -85,7 +85,7 @@ async def summarize_batch(
 ) -> dict[str, Any]:
     """Summarize several articles in one call, answered in order; each item has its result or
     its own error, and one bad item never fails the others."""
-    options = body.options()
+    options = body.options().with_key_glossary(meter.caller.glossary)
     items = request_items(body.items, settings, settings.batch_max_items)
     accepted = [item for item in items if not isinstance(item, RejectedItem)]
     results = iter(

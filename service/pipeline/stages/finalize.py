@@ -11,7 +11,10 @@
   unsupported number is dropped, and what cannot be repaired is reported under `checks`;
 - names the article never writes are reported under `checks` (for English summaries of Latin-script
   and Chinese articles), and so are the names of an English summary that its Chinese
-  translation does not render.
+  translation does not render;
+- the glossary's renderings replace the wrong forms of its terms (`checks.glossary`);
+- meta openings, fragments and repeated sentences are cut or dropped (`checks.style`).
+Each repair is counted by kind in `Finalized.repairs`.
 
 English words left in a Chinese summary are translated by the translator model; those calls
 are reported as a `finalize` entry of the route, beside the entry for the checks themselves.
@@ -25,17 +28,27 @@ from dataclasses import dataclass, field
 
 from ...checks.chinese_names import ChineseReading
 from ...checks.facts import ArticleFacts
+from ...checks.glossary import GlossaryEntry, enforce, renders_name
 from ...checks.names import names_not_rendered
 from ...checks.problems import drop_unsupported_numbers, unsupported_names
-from ...checks.stray_words import restore_name_fragments, stray_english_words
+from ...checks.stray_words import (
+    restore_half_transliterated,
+    restore_name_fragments,
+    stray_english_words,
+)
+from ...checks.style import tidy
 from ...text.chinese import to_simplified, to_traditional
 from ...text.languages import is_chinese
-from ...text.scripts import is_latin_script
+from ...text.scripts import HAN, is_latin_script
 from ...text.sentences import cjk_words, drop_unfinished_sentence, is_complete, split_sentences
 from .model_requests import RouteEntry, StageOutput, clean_output, timed
 from .translate import Translator
 
 STAGE = "finalize"
+# Kinds of repair, beside those of `checks.style`, as `Finalized.repairs` counts them.
+GLOSSARY = "glossary"
+LEFTOVER_WORD = "leftover_word"  # an English word in a Chinese summary, translated
+NAME_FRAGMENT = "name_fragment"  # 阿rita written as the article's Arita
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,9 @@ class Finalized:
     unsupported_numbers: list[str] = field(default_factory=list)
     unsupported_names: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)  # entries not honoured
+    style: list[str] = field(default_factory=list)  # "fault: sentence", not repaired
+    repairs: list[str] = field(default_factory=list)  # the kind of each repair made
     warnings: list[str] = field(default_factory=list)
     calls: list[RouteEntry] = field(default_factory=list)  # the model calls made for it
 
@@ -69,6 +85,7 @@ class Finalizer:
         self._repair_untranslated(items, results)
         for item, result in zip(items, results, strict=True):
             self._check_facts(item, result)  # in Simplified, which the number readers know
+            self._tidy(item, result)
             if item.language == "zh-Hant":
                 result.text = to_traditional(result.text)
         return results
@@ -83,7 +100,32 @@ class Finalizer:
             result.warnings.append("The summary was cut by the length limit and closed early.")
         if is_chinese(item.language):
             result.text = to_simplified(result.text)
+        self._apply_glossary(item, result)
         return result
+
+    @staticmethod
+    def _tidy(item: FinalizeItem, result: Finalized) -> None:
+        tidied = tidy(result.text, item.language)
+        result.text = tidied.text
+        result.style = tidied.problems
+        result.repairs += tidied.repairs
+        result.warnings += tidied.warnings
+
+    @staticmethod
+    def _apply_glossary(item: FinalizeItem, result: Finalized) -> None:
+        checked = enforce(result.text, item.article.terms, item.language, item.translated_from)
+        result.text = checked.text
+        result.glossary = checked.not_honoured
+        result.repairs += [GLOSSARY] * len(checked.repaired)
+        result.warnings += [
+            f"Wrote {wrong!r} as the glossary's {rendering!r}."
+            for wrong, rendering in checked.repaired
+        ]
+        result.warnings += [
+            f"The summary does not write {entry.source!r} as the glossary's "
+            f"{entry.rendering(item.language)!r}."
+            for entry in checked.not_honoured
+        ]
 
     def _repair_untranslated(self, items: Sequence[FinalizeItem], results: list[Finalized]) -> None:
         """Translate English words left in Chinese summaries, all in one batch."""
@@ -92,9 +134,14 @@ class Finalizer:
                 result.text, restored = restore_name_fragments(
                     result.text, item.article.latin_names
                 )
+                result.text, halves = restore_half_transliterated(
+                    result.text, item.article.name_runs
+                )
+                restored += halves
                 result.warnings += [
                     f"Wrote {span!r} as the name {name!r}." for span, name in restored
                 ]
+                result.repairs += [NAME_FRAGMENT] * len(restored)
         wanted = [
             (index, word, _sentence_with(result.text, word))
             for index, (item, result) in enumerate(zip(items, results, strict=True))
@@ -123,6 +170,7 @@ class Finalizer:
             spent.setdefault(index, []).append(rendering)
             if rendering.text and not _untranslated(rendering.text, items[index]):
                 results[index].text = _replace_word(results[index].text, word, rendering.text)
+                results[index].repairs.append(LEFTOVER_WORD)
                 results[index].warnings.append(
                     f"Translated the leftover word {word!r} as {rendering.text!r}."
                 )
@@ -145,7 +193,11 @@ class Finalizer:
             unsupported_names(result.text, item.article) if is_latin_script(result.text) else []
         )
         if item.translated_from and is_chinese(item.language):
-            lost = names_not_rendered(item.translated_from, ChineseReading.of(result.text))
+            lost = [
+                name
+                for name in names_not_rendered(item.translated_from, ChineseReading.of(result.text))
+                if not any(renders_name(entry, name, result.text) for entry in item.article.terms)
+            ]
             if lost:
                 result.unsupported_names += lost
                 result.warnings.append(
@@ -156,12 +208,18 @@ class Finalizer:
 
 def _untranslated(text: str, item: FinalizeItem) -> list[str]:
     if is_chinese(item.language):
-        return stray_english_words(text, item.article.latin_names)
+        return stray_english_words(text, item.article.latin_names, item.article.text)
     return cjk_words(text)
 
 
 def _replace_word(text: str, word: str, rendering: str) -> str:
-    return re.sub(rf"\s*(?<![A-Za-z0-9_-]){re.escape(word)}(?![A-Za-z0-9_-])\s*", rendering, text)
+    """Put `rendering` in place of `word`, and of a word half glued on by a hyphen
+    (未来-oriented)."""
+    return re.sub(
+        rf"\s*(?:(?<=[{HAN}])-|(?<![A-Za-z0-9_-])){re.escape(word)}(?![A-Za-z0-9_-])\s*",
+        rendering,
+        text,
+    )
 
 
 def _sentence_with(text: str, word: str) -> str:

@@ -3,9 +3,11 @@
 A summary that states a number or a name its article does not is revised once, in the same
 conversation, and the revision is kept if it states fewer such things. Sentences with numbers
 still unsupported are then dropped; when none is left and the summary is in the article's own
-language, the article's opening sentences stand in for it. Names that remain are reported by
-the finalize stage, not dropped, because the name check is a heuristic. The revisions are
-model calls, and each document's is reported as a `guard` entry of its route.
+language, the article's opening sentences stand in for it. Meta openings, fragments and
+repeated sentences are repaired here too (see `checks.style`), so no translation carries
+them. Names that remain are reported by the finalize stage, not dropped, because the name
+check is a heuristic. The revisions are model calls, and each document's is reported as a
+`guard` entry of its route.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ...checks.facts import ArticleFacts
 from ...checks.problems import check, drop_unsupported_numbers
+from ...checks.style import tidy
 from ...text.languages import is_chinese
 from .model_requests import RouteEntry, StageOutput, timed
 from .summarize import SummarizeItem, Summarizer, lead_sentences
@@ -25,13 +28,14 @@ STAGE = "guard"
 @dataclass(frozen=True)
 class GuardItem:
     asked: SummarizeItem  # what the summarizer was given
-    article: ArticleFacts  # the document as it came in, which every fact must come from
+    article: ArticleFacts  # the document (and its title) as it came in: every fact is from it
 
 
 @dataclass
 class Guarded:
     output: StageOutput
     warnings: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)  # the kind of each style repair
     calls: list[RouteEntry] = field(default_factory=list)  # the revision, where one was asked
 
 
@@ -43,6 +47,10 @@ class SummaryGuard:
         guarded = self._revised(items, outputs)
         for item, result in zip(items, guarded, strict=True):
             self._drop_unsupported_numbers(item, result)
+            tidied = tidy(result.output.text, item.asked.target)
+            result.output = replace(result.output, text=tidied.text)
+            result.repairs += tidied.repairs
+            result.warnings += tidied.warnings
         return guarded
 
     def _revised(self, items: Sequence[GuardItem], outputs: Sequence[StageOutput]) -> list[Guarded]:
@@ -87,7 +95,7 @@ class SummaryGuard:
         text, warnings, unsupported = drop_unsupported_numbers(result.output.text, item.article)
         result.warnings += warnings
         if unsupported and _same_language(item.article.language, item.asked.target):
-            text = lead_sentences(item.article.text, item.asked.length)
+            text = lead_sentences(item.asked.text, item.asked.length)
             result.warnings.append(
                 f"Every sentence of the summary stated numbers the article does not "
                 f"({', '.join(unsupported)}); the article's opening sentences stand in for it."

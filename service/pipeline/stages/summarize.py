@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ...backends import Backend, ChatMessage, Generation, GenerationRequest
+from ...checks.glossary import Glossary, prompt_lines
 from ...checks.problems import Problems
 from ...text.sentences import drop_unfinished_sentence, join_sentences, split_sentences
 from ..chunking import chunk_text
@@ -44,6 +45,7 @@ class SummarizeItem:
     source: str
     target: str
     length: Length
+    terms: Glossary = ()  # glossary entries whose source term the article writes
 
 
 _MAP_LENGTH: Length = "long"
@@ -159,6 +161,7 @@ class Summarizer:
             chars=preset.chars,
             part=part,
             parts=parts,
+            glossary=prompt_lines(item.terms, item.target),
         )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...backends import Backend, GenerationRequest
+from ...checks.glossary import Glossary, prompt_lines, with_renderings
 from ...checks.numbers import amounts_in_target_units
 from ..prompts import PromptBook
 from .model_requests import StageOutput, build_request, clean_output
@@ -18,6 +19,7 @@ class TranslateItem:
     text: str
     source: str
     target: str
+    terms: Glossary = ()  # glossary entries whose source term the article writes
 
 
 class Translator:
@@ -50,6 +52,7 @@ class Translator:
 
     def _request(self, item: TranslateItem) -> GenerationRequest:
         text = amounts_in_target_units(item.text, item.source, item.target)
+        text = with_renderings(text, item.terms, item.target)
         budget = 2 * self.backend.count_tokens(text) + 64
         return build_request(
             self.backend,
@@ -59,4 +62,5 @@ class Translator:
             source=item.source,
             target=item.target,
             max_new_tokens=budget,
+            glossary=prompt_lines(item.terms, item.target),
         )

@@ -258,6 +258,10 @@ def test_a_name_finished_in_letters_is_restored_not_translated(
             )
         ]
     )
-    assert result.text == "谈判代表阿里亚·Arita将前往华盛顿。"
-    assert result.warnings == ["Wrote '阿rita' as the name 'Arita'."]
+    assert result.text == "谈判代表Akira Arita将前往华盛顿。"  # not half transliterated
+    assert result.warnings == [
+        "Wrote '阿rita' as the name 'Arita'.",
+        "Wrote '阿里亚·Arita' as the name 'Akira Arita'.",
+    ]
+    assert result.repairs == ["name_fragment", "name_fragment"]
     assert result.unsupported_names == [] and fake.requests == []

@@ -59,7 +59,7 @@ def test_unfaithful_draft_is_rewritten_in_the_same_conversation(tmp_path: Path, 
     assert roles == ["system", "user", "assistant", "user"]
     assert ARTICLE in revise.messages[1].content  # the article's own conversation
     assert revise.messages[2].content == draft
-    problem = "390" if draft == WRONG_NUMBER else "Rex, Tillerson"
+    problem = "390" if draft == WRONG_NUMBER else "the name Rex Tillerson"
     assert problem in revise.messages[3].content
 
 
@@ -126,7 +126,7 @@ def test_names_that_survive_are_reported_under_checks(tmp_path: Path) -> None:
     engine, _ = engine_with(tmp_path, WRONG_PERSON, revision=WRONG_PERSON)
     result = english_summary(engine)
 
-    assert result.summaries["en"].unsupported_names == ["Rex", "Tillerson"]
+    assert result.summaries["en"].unsupported_names == ["Rex Tillerson"]
 
 
 def test_a_name_a_chinese_article_does_not_write_is_rewritten(tmp_path: Path) -> None:
