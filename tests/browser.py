@@ -37,3 +37,11 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_until_filled(page: object, selector: str) -> None:
+    """Wait until a form field has a value. Playwright's own matcher, not `wait_for_function`,
+    whose string predicate is an eval that the demo page's CSP (no 'unsafe-eval') refuses."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(selector)).not_to_have_value("")  # type: ignore[attr-defined]

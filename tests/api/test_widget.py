@@ -11,7 +11,7 @@ import pytest
 from service.settings import Settings
 from tests.api.live import live_server
 from tests.api.support import create_key, scripted
-from tests.browser import chromium
+from tests.browser import chromium, wait_until_filled
 from tests.fakes import StreamingBackend
 
 PORT = 8173
@@ -54,7 +54,7 @@ def open_demo(page: Any) -> None:
         }"""
     )
     page.click("#load-sample")
-    page.wait_for_function("document.querySelector('#body').value.length > 0")
+    wait_until_filled(page, "#body")
 
 
 def pane(page: Any, target: str) -> Any:

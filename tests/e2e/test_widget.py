@@ -20,7 +20,7 @@ import httpx
 import pytest
 from httpx_sse import connect_sse
 
-from tests.browser import chromium
+from tests.browser import chromium, wait_until_filled
 
 from .conftest import running_server
 
@@ -46,7 +46,7 @@ def test_the_demo_page_streams_a_draft_then_both_summaries(
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{server.base_url}/")
     page.click("#load-sample")
-    page.wait_for_function("document.querySelector('#body').value.length > 0")
+    wait_until_filled(page, "#body")
     assert page.input_value("#body").strip() == SAMPLE.read_text(encoding="utf-8").strip()
     clicked = time.monotonic()
     page.get_by_role("button", name="Summarize").click()
