@@ -15,7 +15,14 @@ from llama_cpp import Llama
 
 
 def load(model_path: str, threads: int) -> Llama:
-    return Llama(model_path=model_path, n_ctx=4096, n_threads=threads, verbose=False)
+    # n_threads_batch too: left out, llama-cpp-python reads the prompt on every core.
+    return Llama(
+        model_path=model_path,
+        n_ctx=4096,
+        n_threads=threads,
+        n_threads_batch=threads,
+        verbose=False,
+    )
 
 
 def ask(llm: Llama, prompt: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -22,8 +23,9 @@ class Server:
     ready_after_s: float
 
     @classmethod
-    def start(cls, port: int = 0) -> Server:
-        """Starts on `port`, or on a free one when it is 0."""
+    def start(cls, port: int = 0, checkout: Path | None = None) -> Server:
+        """Starts on `port`, or on a free one when it is 0; from another `checkout` of lingosum
+        (its own `service` package) where one is given."""
         if not port:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
@@ -43,6 +45,8 @@ class Server:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            cwd=checkout,
+            env={**os.environ, "PYTHONPATH": str(checkout)} if checkout else None,
         )
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=900)
         while time.perf_counter() - started < _READY_TIMEOUT_S:
@@ -61,6 +65,11 @@ class Server:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
         return int(line.split()[1]) // 1024
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the server process so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.client.close()

@@ -3,17 +3,21 @@ by side in one run, on the same GGUF, the same threads and the same machine.
 
     .venv/bin/python -m benchmarks.vs_script            # 7 rounds, a feed of 8 articles
     .venv/bin/python -m benchmarks.vs_script --quick    # 3 rounds, a feed of 4 (< 5 minutes)
+    .venv/bin/python -m benchmarks.vs_script --reference ../main   # and another checkout too
 
 Each round runs the script on the sample article, then posts it to a real `lingosum serve`
 over HTTP, so both see the same load on a shared machine; the figures are medians. Both sides
-are warmed up once on another text first. The feed is the same XSum articles sent one by one,
-then in one `/v1/summarize/batch` call. Results go to --out as vs_script.json and vs_script.md.
+are warmed up once on another text first. With --reference, a second server from another
+checkout of lingosum (say, before a change) takes its turn in every round as well. The feed
+is the same XSum articles sent one by one, then in one `/v1/summarize/batch` call. Results go
+to --out as vs_script.json and vs_script.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -42,26 +46,37 @@ def main() -> None:
     article = (args.samples_dir / SAMPLE).read_text(encoding="utf-8")
     llm = script_baseline.load(model_file, settings.inference_threads)
     server = Server.start(args.port)
+    reference = Server.start(checkout=args.reference) if args.reference else None
     report: dict[str, Any] = {
         "cpu": _cpu(),
         "model": settings.summarizer_model,
         "threads": settings.inference_threads,
+        "load_average": [_load_average()],
         "script": [],
         "lingosum": [],
     }
+    if reference:
+        report["reference"] = {"checkout": _describe(args.reference), "runs": []}
     try:
         script_baseline.summarize(llm, _WARM_UP)
-        _post(server.client, "/v1/summarize", {"text": _WARM_UP})
+        for each in (server, reference):
+            if each:
+                _post(each.client, "/v1/summarize", {"text": _WARM_UP})
         for round_number in range(args.rounds):
             _say(f"round {round_number + 1}/{args.rounds}")
             report["script"].append(_script_run(llm, article))
-            report["lingosum"].append(_lingosum_run(server.client, article))
+            report["lingosum"].append(_lingosum_run(server, article))
+            if reference:
+                report["reference"]["runs"].append(_lingosum_run(reference, article))
             _save(report, args.out)
         if args.feed_size:
             report["feed"] = _feed(server.client, args.data_dir, args.feed_size)
         report["server_peak_rss_mb"] = server.peak_rss_mb()
+        report["load_average"].append(_load_average())
     finally:
         server.stop()
+        if reference:
+            reference.stop()
     _save(report, args.out)
     table = markdown(report)
     (args.out / "vs_script.md").write_text(table)
@@ -85,6 +100,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--samples-dir", type=Path, default=ROOT.parent / "shared" / "samples")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument(
+        "--reference", type=Path, help="Another checkout of lingosum, run in every round too."
+    )
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.feed_size = 3, 4
@@ -92,10 +110,11 @@ def _arguments() -> argparse.Namespace:
 
 
 def _script_run(llm: Any, article: str) -> dict[str, Any]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     english, chinese = script_baseline.summarize(llm, article)
     return {
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
         "stages": [_usage("summarize", english), _usage("translate", chinese)],
         "texts": [r["choices"][0]["message"]["content"] for r in (english, chinese)],
     }
@@ -110,11 +129,12 @@ def _usage(stage: str, response: Any) -> dict[str, Any]:
     }
 
 
-def _lingosum_run(client: httpx.Client, article: str) -> dict[str, Any]:
-    started = time.perf_counter()
-    body = _post(client, "/v1/summarize", {"text": article})
+def _lingosum_run(server: Server, article: str) -> dict[str, Any]:
+    started, cpu = time.perf_counter(), server.cpu_seconds()
+    body = _post(server.client, "/v1/summarize", {"text": article})
     return {
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": server.cpu_seconds() - cpu,
         "stages": [
             {k: step[k] for k in ("stage", "target", "prompt_tokens", "completion_tokens", "ms")}
             for step in body["route"]
@@ -167,14 +187,28 @@ def markdown(report: dict[str, Any]) -> str:
         f"CPU: {report['cpu']}; {report['threads']} threads; model `{report['model']}`; "
         f"{len(report['script'])} rounds, interleaved.",
         "",
-        "| sample article | prompt tokens | generated tokens | median s | range s |",
-        "|---|---|---|---:|---|",
+        "| sample article | prompt tokens | generated tokens | median s | range s | CPU s |",
+        "|---|---|---|---:|---|---:|",
         _row("hand-written script", report["script"]),
         _row("lingosum over HTTP", report["lingosum"]),
         "",
         f"lingosum / script: **{ours / script:.2f}×** (median {ours:.1f} s against {script:.1f} s; "
-        f"per round: {', '.join(_per_round(report))}).",
+        f"per round: {', '.join(_per_round(report['lingosum'], report['script']))}).",
+        f"lingosum wrote the same two summaries in every round: {_same_texts(report['lingosum'])}.",
     ]
+    if all("cpu_seconds" in r for r in (*report["script"], *report["lingosum"])):
+        lines.append(
+            "In CPU seconds (the script's process, the server's): "
+            f"**{_cpu_median(report['lingosum']) / _cpu_median(report['script']):.2f}×**."
+        )
+    if reference := report.get("reference"):
+        theirs = statistics.median(r["seconds"] for r in reference["runs"])
+        lines[6:6] = [_row(f"reference {reference['checkout']}", reference["runs"])]
+        lines += [
+            f"reference / script: **{theirs / script:.2f}×** (per round: "
+            f"{', '.join(_per_round(reference['runs'], report['script']))}); "
+            f"lingosum / reference: **{ours / theirs:.2f}×**."
+        ]
     if feed := report.get("feed"):
         lines.append(
             f"\nFeed of {feed['articles']} XSum articles (mean {feed['mean_words']} words): "
@@ -184,6 +218,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"{feed['finalize_model_calls']} of them (single calls)."
         )
     lines.append(f"\nPeak RSS of the server: {report['server_peak_rss_mb']} MB.")
+    lines.append(f"Load average (1, 5, 15 min) at start and end: {report['load_average']}.")
     return "\n".join(lines) + "\n"
 
 
@@ -194,15 +229,39 @@ def _row(name: str, runs: list[dict[str, Any]]) -> str:
     seconds = [r["seconds"] for r in runs]
     return (
         f"| {name} ({', '.join(s['stage'] for s in last)}) | {prompt} | {generated} | "
-        f"{statistics.median(seconds):.1f} | {min(seconds):.1f}–{max(seconds):.1f} |"
+        f"{statistics.median(seconds):.1f} | {min(seconds):.1f}–{max(seconds):.1f} | "
+        f"{_cpu_median(runs):.1f} |"
     )
 
 
-def _per_round(report: dict[str, Any]) -> list[str]:
+def _cpu_median(runs: list[dict[str, Any]]) -> float:
+    """Median CPU seconds of the runs (NaN for reports made before they were recorded)."""
+    return statistics.median(r.get("cpu_seconds", float("nan")) for r in runs)
+
+
+def _per_round(runs: list[dict[str, Any]], script_runs: list[dict[str, Any]]) -> list[str]:
     return [
         f"{ours['seconds'] / script['seconds']:.2f}"
-        for script, ours in zip(report["script"], report["lingosum"], strict=True)
+        for script, ours in zip(script_runs, runs, strict=True)
     ]
+
+
+def _same_texts(runs: list[dict[str, Any]]) -> str:
+    return "yes" if all(r["texts"] == runs[0]["texts"] for r in runs) else "no"
+
+
+def _load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _describe(checkout: Path) -> str:
+    commit = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{checkout.resolve().name}@{commit or '?'}"
 
 
 def _cpu() -> str:
