@@ -332,11 +332,12 @@ class Client:
 
 
 class HealthProbe(threading.Thread):
-    """GET /healthz every 100 ms on its own connection and thread, until stopped."""
+    """GET `path` every 100 ms on its own connection and thread, until stopped."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, path: str = "/healthz") -> None:
         super().__init__(daemon=True)
         self.base_url = base_url
+        self.path = path
         self.seconds: list[float] = []
         self.failures = 0
         self.stopping = threading.Event()
@@ -346,7 +347,7 @@ class HealthProbe(threading.Thread):
             while not self.stopping.is_set():
                 started = time.perf_counter()
                 try:
-                    ok = client.get("/healthz").status_code == 200
+                    ok = client.get(self.path).status_code == 200
                 except httpx.TransportError:
                     ok = False
                 elapsed = time.perf_counter() - started
@@ -355,6 +356,41 @@ class HealthProbe(threading.Thread):
                 else:
                     self.failures += 1
                 self.stopping.wait(max(0.0, PROBE_INTERVAL_S - elapsed))
+
+    def stop(self) -> dict[str, Any]:
+        self.stopping.set()
+        self.join()
+        return {
+            "probes": len(self.seconds),
+            "failures": self.failures,
+            "p50_ms": percentile(self.seconds, 50),
+            "p99_ms": percentile(self.seconds, 99),
+            "max_ms": percentile(self.seconds, 100),
+        }
+
+
+def baseline_server() -> tuple[subprocess.Popen[bytes], str]:
+    """Python's own HTTP server in another process: probed beside /healthz, it shows what a
+    busy machine alone adds to a loopback request's time."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    folder = tempfile.mkdtemp(prefix="lingosum-load-baseline-")
+    Path(folder, "ok").write_text("ok")
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--directory", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/ok", timeout=5)
+            return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the baseline HTTP server did not start")
 
 
 # --- One run -----------------------------------------------------------------------------------
@@ -468,25 +504,22 @@ def summarize_records(records: list[Record]) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     huge_chars = 200_001  # one over the default max_text_chars
-    target = (
-        Target(args.url, args.key or "")
-        if args.url
-        else start_server(args)  # a fresh server of ours
-    )
+    target = Target(args.url, args.key or "") if args.url else start_server(args)
+    control, control_url = baseline_server()
     try:
         if target.data_dir is not None:
             count_result_writes(target.data_dir)
         warm = asyncio.run(warm_up(target, huge_chars))
         rss_warm = target.rss_mb()
         load_before = os.getloadavg()
-        probe = HealthProbe(target.base_url)
+        probe, baseline = HealthProbe(target.base_url), HealthProbe(control_url, "/ok")
         probe.start()
+        baseline.start()
         started = time.monotonic()
         load = asyncio.run(drive(target, args, huge_chars))
         ran_s = time.monotonic() - started
         jobs = settle_jobs(target, load.jobs, args.drain)
-        probe.stopping.set()
-        probe.join()
+        health, machine = probe.stop(), baseline.stop()
         rss_after = target.rss_mb()
         alive = target.process is None or target.process.poll() is None
         report: dict[str, Any] = {
@@ -503,13 +536,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "requests_sent": load.sent,
             "warm_up": summarize_records(warm)["kinds"],
             **summarize_records(load.records),
-            "healthz": {
-                "probes": len(probe.seconds),
-                "failures": probe.failures,
-                "p50_ms": percentile(probe.seconds, 50),
-                "p99_ms": percentile(probe.seconds, 99),
-                "max_ms": percentile(probe.seconds, 100),
-            },
+            "healthz": health,
+            "loopback_baseline": machine,
             "rss_mb": {
                 "after_warm_up": rss_warm,
                 "after_run": rss_after,
@@ -523,6 +551,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             report["server_log_tail"] = target.log_tail()
         return report
     finally:
+        control.terminate()
+        control.wait()
         target.stop()
 
 
@@ -542,7 +572,8 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {kind} | {row['requests']} | {statuses} | {row['p50_ms']} | {row['p99_ms']} |"
         )
-    health, rss, jobs = report["healthz"], report["rss_mb"], report["job_items"]
+    health, base = report["healthz"], report["loopback_baseline"]
+    rss, jobs = report["rss_mb"], report["job_items"]
     lines += [
         "",
         "| measure | value |",
@@ -552,6 +583,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"({report['too_many_without_retry_after']}) |",
         f"| /healthz p50 / p99 / max | {health['p50_ms']} / {health['p99_ms']} / "
         f"{health['max_ms']} ms ({health['probes']} probes, {health['failures']} failed) |",
+        f"| a bare Python HTTP server beside it, p50 / p99 / max | {base['p50_ms']} / "
+        f"{base['p99_ms']} / {base['max_ms']} ms |",
         f"| RSS after warm-up / after run | {rss['after_warm_up']} / {rss['after_run']} MiB "
         f"({rss['change_pct']}%) |",
         f"| job items accepted / finished / failed | {jobs['accepted']} / {jobs['finished']} / "
