@@ -31,6 +31,7 @@ import math
 import os
 import random
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -110,6 +111,8 @@ class Target:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.data_dir is not None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def start_server(args: argparse.Namespace) -> Target:
@@ -375,17 +378,17 @@ def baseline_server() -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    folder = tempfile.mkdtemp(prefix="lingosum-load-baseline-")
-    Path(folder, "ok").write_text("ok")
     command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
     process = subprocess.Popen(
-        [*command, "--directory", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*command, "--directory", str(ROOT / "benchmarks")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"{url}/ok", timeout=5)
+            httpx.get(f"{url}/__init__.py", timeout=5)
             return process, url
         except httpx.TransportError:
             time.sleep(0.1)
@@ -431,7 +434,7 @@ def settle_jobs(target: Target, jobs: dict[str, int], drain_s: float) -> dict[st
     auth = {"Authorization": f"Bearer {target.key}"}
     deadline = time.monotonic() + drain_s
     accepted = sum(jobs.values())
-    finished = failed = lost = duplicated = 0
+    finished = failed = unfinished = lost = duplicated = 0
     unfinished_jobs = []
     with httpx.Client(base_url=target.base_url, headers=auth, timeout=60) as client:
         for job_id, count in jobs.items():
@@ -450,6 +453,8 @@ def settle_jobs(target: Target, jobs: dict[str, int], drain_s: float) -> dict[st
                     finished += 1
                 elif item is not None and item["state"] == "failed" and item["error"] is not None:
                     failed += 1
+                elif item is not None and item["state"] in ("queued", "running"):
+                    unfinished += 1  # its job outlasted --drain: neither finished nor lost
                 else:
                     lost += 1
                 duplicated += max(0, seen[index] - 1)
@@ -462,6 +467,7 @@ def settle_jobs(target: Target, jobs: dict[str, int], drain_s: float) -> dict[st
         "accepted": accepted,
         "finished": finished,
         "failed": failed,
+        "unfinished": unfinished,
         "lost": lost,
         "duplicated": duplicated,
         "unfinished_jobs": unfinished_jobs,
@@ -512,7 +518,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         warm = asyncio.run(warm_up(target, huge_chars))
         rss_warm = target.rss_mb()
         load_before = os.getloadavg()
-        probe, baseline = HealthProbe(target.base_url), HealthProbe(control_url, "/ok")
+        probe, baseline = HealthProbe(target.base_url), HealthProbe(control_url, "/__init__.py")
         probe.start()
         baseline.start()
         started = time.monotonic()
@@ -587,8 +593,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"{base['p99_ms']} / {base['max_ms']} ms |",
         f"| RSS after warm-up / after run | {rss['after_warm_up']} / {rss['after_run']} MiB "
         f"({rss['change_pct']}%) |",
-        f"| job items accepted / finished / failed | {jobs['accepted']} / {jobs['finished']} / "
-        f"{jobs['failed']} ({jobs['jobs']} jobs) |",
+        f"| job items accepted / finished / failed / unfinished | {jobs['accepted']} / "
+        f"{jobs['finished']} / {jobs['failed']} / {jobs['unfinished']} ({jobs['jobs']} jobs) |",
         f"| job items lost / duplicated | {jobs['lost']} / {jobs['duplicated']} |",
     ]
     return "\n".join(lines)

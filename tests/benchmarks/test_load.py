@@ -44,7 +44,7 @@ def test_a_short_fake_load_run_keeps_every_invariant(tmp_path: Path) -> None:
 
     jobs = report["job_items"]
     assert jobs["result_writes_counted"]
-    assert jobs["accepted"] > 0 and jobs["unfinished_jobs"] == []
+    assert jobs["accepted"] > 0 and jobs["unfinished_jobs"] == [] and jobs["unfinished"] == 0
     assert (jobs["lost"], jobs["duplicated"]) == (0, 0)
     assert jobs["finished"] + jobs["failed"] == jobs["accepted"]
 
