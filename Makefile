@@ -45,7 +45,8 @@ bench: model
 	$(PYTHON) -m benchmarks.bench
 	$(PYTHON) -m benchmarks.vs_script
 
-# Mixed concurrent load on the real default model, on loopback (about 5 minutes): requests by
-# status, latency, /healthz, server RSS and job items lost or done twice; see docs/load.md.
+# Mixed concurrent load on the real default model, on loopback (4 minutes, plus start-up and the
+# jobs' drain): requests by status, latency, /healthz, server RSS and job items lost or done
+# twice; see docs/load.md.
 load: model
 	$(PYTHON) -m benchmarks.load --clients 4 --duration 240 --json benchmarks/results/load.json
