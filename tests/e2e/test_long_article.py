@@ -6,11 +6,12 @@ some 2,000 tokens: within the default chunk budget of 3,072 tokens, so the serve
 with the smallest budget (1,024) to cut it in two. The fact is the wreck's name, "Maren
 Solvik", first written at 73% of the text, in what becomes the second chunk.
 
-Open product bug (2026-12-05): the fact is lost in the map step. Asked for 6 sentences
-"covering its facts in the order it gives them" (prompt `summarize_part`), the default model
-copies the chunk's opening sentences nearly word for word until its sentence limit, so the
-second chunk's summary stops at the public meeting, some 200 words before the wreck is
-named, and the combined summary cannot tell it.
+2026-12-05, one run each: with the map prompt (`summarize_part.en`) asking for a part's facts
+"in the order it gives them", the model copied each chunk's opening until its sentence limit
+and the second chunk's summary stopped some 200 words before the wreck is named: the fact
+was lost. Asked for the most important facts first, the English summary opens with it ("found
+the wreck of the Maren Solvik, a herring boat that sank in November 1962"), but the Chinese
+translation dropped that first sentence: still open, hence the xfail.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def test_the_article_states_its_fact_only_in_its_last_third() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="product bug, open: a chunk's summary tells only its opening (see the docstring)",
+    reason="product bug, open: the Chinese translation drops the fact (see the docstring)",
 )
 def test_a_fact_in_the_last_third_reaches_both_summaries_of_a_map_reduce(
     chunked: httpx.Client,
