@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 LINGOSUM := $(VENV)/bin/lingosum
 
-.PHONY: install model serve test lint bench
+.PHONY: install model serve test lint bench load
 
 install: $(VENV)/.installed
 
@@ -44,3 +44,9 @@ lint: install
 bench: model
 	$(PYTHON) -m benchmarks.bench
 	$(PYTHON) -m benchmarks.vs_script
+
+# Mixed concurrent load on the real default model, on loopback (4 minutes, plus start-up and the
+# jobs' drain): requests by status, latency, /healthz, server RSS and job items lost or done
+# twice; see docs/load.md.
+load: model
+	$(PYTHON) -m benchmarks.load --clients 4 --duration 240 --json benchmarks/results/load.json

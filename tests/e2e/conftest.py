@@ -39,15 +39,20 @@ def server() -> Iterator[httpx.Client]:
         yield client
 
 
-@contextmanager
-def running_server(*flags: str) -> Iterator[httpx.Client]:
-    """`lingosum serve` on the default model, with extra settings flags."""
+def require_default_model() -> None:
+    """Skip (or fail, under LINGOSUM_REQUIRE_E2E=1) unless the default model is pulled."""
     model = EMBEDDED_MODELS[DEFAULT_MODEL]
     if not status(model, Settings().model_dir, check_hash=False).present:
         message = f"{DEFAULT_MODEL} is not pulled; run `lingosum models pull`"
         if os.environ.get("LINGOSUM_REQUIRE_E2E") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@contextmanager
+def running_server(*flags: str) -> Iterator[httpx.Client]:
+    """`lingosum serve` on the default model, with extra settings flags."""
+    require_default_model()
     port = _free_port()
     data_dir = tempfile.mkdtemp(prefix="lingosum-e2e-data-")
     process = subprocess.Popen(
