@@ -24,6 +24,8 @@ from service.backends.model_store import EMBEDDED_MODELS, status
 from service.settings import DEFAULT_MODEL, Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# The README's sample article, as the demo page ships it (so no ../shared is needed).
+SAMPLE_ARTICLE = FIXTURES.parents[1] / "service/api/static/demo/sample-article.en.txt"
 STARTUP_SECONDS = 300
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,10 +12,10 @@ from service.checks.stray_words import latin_names, stray_english_words
 from service.pipeline.stages.detect import LanguageDetector
 from service.text.chinese import script_variant_counts
 from service.text.sentences import count_words, is_complete, split_sentences
+from tests.e2e.conftest import SAMPLE_ARTICLE
 
 pytestmark = pytest.mark.e2e
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "us-japan-tariff-call.en.txt"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -93,9 +92,8 @@ def test_traditional_chinese_output_on_request(
     assert traditional_only > 0 and simplified_only == 0, chinese
 
 
-@pytest.mark.skipif(not SAMPLE.is_file(), reason="../shared/samples is not beside the checkout")
 def test_the_sample_article(server: httpx.Client) -> None:
-    source = SAMPLE.read_text(encoding="utf-8")
+    source = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     body = summarize(server, source)
 
     english = body["summaries"]["en"]["text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.test_default_model import SAMPLE
+from tests.e2e.conftest import SAMPLE_ARTICLE
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ ARITA = {"source": "Akira Arita", "en": "Akira Arita", "zh": "有田秋"}
 def test_the_sample_article_renders_the_glossary_name_in_both_summaries(
     server: httpx.Client,
 ) -> None:
-    article = SAMPLE.read_text(encoding="utf-8")
+    article = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     body = {"text": article, "glossary": [ARITA]}
     response = server.post("/v1/summarize", json=body, timeout=LOADED_MACHINE_S)
     assert response.status_code == 200, response.text

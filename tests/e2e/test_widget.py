@@ -22,11 +22,10 @@ from httpx_sse import connect_sse
 
 from tests.browser import chromium, wait_until_filled
 
-from .conftest import running_server
+from .conftest import SAMPLE_ARTICLE, running_server
 
 pytestmark = pytest.mark.e2e
 
-SAMPLE = Path(__file__).resolve().parents[2] / "service/api/static/demo/sample-article.en.txt"
 FRENCH = (
     "Le conseil municipal de Lyon a voté mardi un budget de 12 millions d'euros pour rénover "
     "trois écoles du quartier de la Guillotière. Les travaux commenceront en juin."
@@ -47,7 +46,7 @@ def test_the_demo_page_streams_a_draft_then_both_summaries(
     page.goto(f"{server.base_url}/")
     page.click("#load-sample")
     wait_until_filled(page, "#body")
-    assert page.input_value("#body").strip() == SAMPLE.read_text(encoding="utf-8").strip()
+    assert page.input_value("#body").strip() == SAMPLE_ARTICLE.read_text(encoding="utf-8").strip()
     clicked = time.monotonic()
     page.get_by_role("button", name="Summarize").click()
     draft = page.locator('lingosum-summary section[data-target="en"] .text.draft')
@@ -144,7 +143,7 @@ def test_a_cms_page_on_another_origin_with_a_token_and_one_the_key_does_not_allo
 def test_a_client_that_goes_away_frees_the_model_within_about_a_second(
     server: httpx.Client,
 ) -> None:
-    article = SAMPLE.read_text(encoding="utf-8")
+    article = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     with connect_sse(server, "POST", "/v1/summarize", json={"text": article}) as source:
         for event in source.iter_sse():
             if event.event == "detected":
