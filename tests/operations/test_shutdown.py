@@ -5,6 +5,7 @@ go back to the queue, and after a restart every item is finished exactly once.""
 from __future__ import annotations
 
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -48,15 +49,21 @@ def finish_after_restart(run: Processes, job_id: str, tag: str) -> None:
     assert run.writes(job_id) == {n: 1 for n in range(len(ITEMS))}
 
 
+def start_with_a_running_job(run: Processes) -> tuple[subprocess.Popen[bytes], httpx.Client, str]:
+    """A first server, its result writes counted, with a job whose first group is on the model."""
+    server = run.serve("first")
+    run.count_result_writes()
+    client = httpx.Client(base_url=run.url, timeout=30)
+    job_id = submit(client)
+    wait_for(lambda: run.states(job_id).get("running"), 20, "a job group on the model")
+    return server, client, job_id
+
+
 def test_sigterm_lets_running_work_finish_refuses_new_and_loses_nothing(tmp_path: Path) -> None:
     grace = 8.0
     run = Processes(tmp_path, shutdown_grace_s=grace, job_group_size=2, test_seconds_per_item=0.8)
     try:
-        server = run.serve("first")
-        run.count_result_writes()
-        client = httpx.Client(base_url=run.url, timeout=30)
-        job_id = submit(client)
-        wait_for(lambda: run.states(job_id).get("running"), 20, "a job group on the model")
+        server, client, job_id = start_with_a_running_job(run)
 
         in_flight: list[httpx.Response] = []
 
@@ -103,11 +110,7 @@ def test_job_items_still_running_after_the_grace_go_back_to_the_queue(tmp_path: 
     grace = 1.0
     run = Processes(tmp_path, shutdown_grace_s=grace, job_group_size=2, test_seconds_per_item=4)
     try:
-        server = run.serve("first")
-        run.count_result_writes()
-        client = httpx.Client(base_url=run.url, timeout=30)
-        job_id = submit(client)
-        wait_for(lambda: run.states(job_id).get("running"), 20, "a job group on the model")
+        server, client, job_id = start_with_a_running_job(run)
         late: list[httpx.Response] = []
         body = {"text": "The ferry resumed service on Monday.", "targets": ["en"]}
         requester = threading.Thread(
