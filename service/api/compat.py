@@ -13,6 +13,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..checks.glossary import Glossary
 from ..compat.models import TaskModel
 from ..compat.prompts import Ask
 from ..pipeline.documents import Document, Options, work_item
@@ -46,13 +47,16 @@ class SummaryReply:
         model: TaskModel,
         ask: Ask,
         *,
+        glossary: Glossary,
         as_json: bool,
         runner: EngineRunner,
         meter: Meter,
         settings: Settings,
     ) -> None:
         self.model = model
-        self._options = Options.parse([model.target], ask.length, meter.caller.glossary)
+        self._options = Options.parse([model.target], ask.length, glossary).with_key_glossary(
+            meter.caller.glossary
+        )
         self._document = Document.of(
             work_item(0, ask.article, settings, title=ask.title), self._options
         )

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..compat.models import TASK_MODELS, TaskModel
 from ..compat.prompts import Turn
 from .compat import Usage
-from .schemas import Whole
+from .schemas import MAX_GLOSSARY_TERMS, GlossaryTerm, Whole
 
 API_VERSION = "0.6.0"  # the Ollama API lingosum answers as
 _STARTED = datetime.now(timezone.utc).isoformat()
@@ -34,6 +34,12 @@ class MessageIn(_Open):
 
 class Options(_Open):
     num_predict: Whole | None = None  # a cap on tokens; other model options are ignored
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list,
+        max_length=MAX_GLOSSARY_TERMS,
+        description="lingosum's own option: how names and terms must be rendered; these "
+        "entries win over the API key's glossary.",
+    )
 
 
 class OllamaRequest(_Open):
@@ -53,6 +59,10 @@ class OllamaRequest(_Open):
     @property
     def wants_json(self) -> bool:
         return bool(self.format)
+
+    @property
+    def glossary(self) -> list[GlossaryTerm]:
+        return self.options.glossary if self.options else []
 
 
 class ChatRequest(OllamaRequest):

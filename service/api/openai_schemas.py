@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from ..compat.models import TASK_MODELS, TaskModel
 from ..compat.prompts import Turn
 from .compat import Usage
-from .schemas import Positive, whole
+from .schemas import MAX_GLOSSARY_TERMS, GlossaryTerm, Positive, whole
 
 STARTED = int(time.time())  # the `created` time of the models
 
@@ -61,6 +61,12 @@ class ChatCompletionRequest(_Open):
         None, description="One choice only."
     )
     response_format: ResponseFormat | None = None
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list,
+        max_length=MAX_GLOSSARY_TERMS,
+        description="lingosum's own field (OpenAI clients send it with `extra_body`): how names "
+        "and terms must be rendered; these entries win over the API key's glossary.",
+    )
 
     @property
     def token_cap(self) -> int | None:

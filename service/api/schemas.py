@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..checks.glossary import GlossaryEntry, glossary_of
+from ..checks.glossary import Glossary, GlossaryEntry, glossary_of
 from ..jobs.webhook import check_secret
 from ..pipeline.documents import Options
 from ..pipeline.response import SummarizeResponse
@@ -56,10 +56,17 @@ Text = Annotated[
 ]
 
 
+MAX_GLOSSARY_TERMS = 500
+
+
 class GlossaryTerm(BaseModel):
     source: StrictStr = Field(min_length=1, max_length=200, description="The term as written.")
     en: StrictStr | None = Field(None, max_length=200, description="Its English rendering.")
     zh: StrictStr | None = Field(None, max_length=200, description="Its Chinese rendering.")
+
+
+def glossary_from(terms: list[GlossaryTerm]) -> Glossary:
+    return glossary_of(GlossaryEntry(t.source, t.en, t.zh) for t in terms)
 
 
 class SummaryOptions(BaseModel):
@@ -74,15 +81,14 @@ class SummaryOptions(BaseModel):
     length: Literal["short", "medium", "long"] = "medium"
     glossary: list[GlossaryTerm] = Field(
         default_factory=list,
-        max_length=500,
+        max_length=MAX_GLOSSARY_TERMS,
         description="How names and terms must be rendered where the article writes them; "
         "these entries win over the API key's glossary for the same source term.",
     )
 
     def options(self) -> Options:
         """The targets mapped to catalogue codes; 422 `unsupported_target` for an unknown one."""
-        glossary = glossary_of(GlossaryEntry(t.source, t.en, t.zh) for t in self.glossary)
-        return Options.parse(self.targets, self.length, glossary)
+        return Options.parse(self.targets, self.length, glossary_from(self.glossary))
 
 
 class ArticleFields(BaseModel):

@@ -142,3 +142,38 @@ def test_a_keys_glossary_applies_on_the_compatible_endpoints(
     openai = {"model": "lingosum-summary-zh", "messages": messages}
     body = client.post("/v1/chat/completions", json=openai, headers=headers).json()
     assert body["choices"][0]["message"]["content"] == "市长奥蒂斯周二开通了河镇大桥。"
+
+
+def test_a_request_glossary_on_the_compatible_endpoints_wins_over_the_keys(
+    keyed: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = keyed
+    messages = [{"role": "user", "content": ENGLISH}]
+    ollama = {
+        "model": "lingosum-summary-zh",
+        "messages": messages,
+        "stream": False,
+        "options": {"glossary": [ORTIZ]},
+    }
+    body = client.post("/api/chat", json=ollama, headers=headers).json()
+    assert body["message"]["content"] == "市长欧蒂丝周二开通了河镇大桥。"
+    assert body["lingosum"]["checks"]["glossary"] == []
+    openai = {"model": "lingosum-summary-zh", "messages": messages, "glossary": [ORTIZ]}
+    body = client.post("/v1/chat/completions", json=openai, headers=headers).json()
+    assert body["choices"][0]["message"]["content"] == "市长欧蒂丝周二开通了河镇大桥。"
+
+
+def test_a_bad_glossary_on_the_compatible_endpoints_is_refused(
+    keyed: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = keyed
+    messages = [{"role": "user", "content": ENGLISH}]
+    bad = [{"source": "Elena Ortiz"}]  # no rendering
+    openai = {"model": "lingosum-summary-zh", "messages": messages, "glossary": bad}
+    response = client.post("/v1/chat/completions", json=openai, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_glossary"
+    ollama = {"model": "lingosum-summary-zh", "messages": messages, "options": {"glossary": bad}}
+    response = client.post("/api/chat", json=ollama, headers=headers)
+    assert response.status_code == 422
+    assert "Elena Ortiz" in response.json()["error"]  # Ollama's error shape: a message

@@ -96,6 +96,31 @@ def test_the_ollama_client_gets_the_english_summary_whole_and_streamed(
     assert pieces[-1].done and "".join(p.message.content or "" for p in pieces).strip()
 
 
+def test_both_clients_send_a_request_glossary_that_the_chinese_summary_follows(
+    served: tuple[httpx.Client, str], article: dict[str, str]
+) -> None:
+    """OpenAI clients send lingosum's `glossary` with `extra_body`, Ollama clients in
+    `options`; the renderings are ones the model would not write on its own."""
+    server, key = served
+    messages = [{"role": "user", "content": article["harbor-bridge.en.txt"]}]
+    base_url = str(server.base_url).rstrip("/") + "/v1"
+    openai_client = openai.OpenAI(base_url=base_url, api_key=key, timeout=900)
+    ortiz = {"source": "Elena Ortiz", "en": "Elena Ortiz", "zh": "欧蒂丝"}
+    whole = openai_client.chat.completions.create(
+        model="lingosum-summary-zh", messages=messages, extra_body={"glossary": [ortiz]}
+    )
+    assert "欧蒂丝" in (whole.choices[0].message.content or ""), whole
+
+    ollama_client = ollama.Client(
+        host=str(server.base_url), headers={"Authorization": f"Bearer {key}"}, timeout=900
+    )
+    riverton = {"source": "Riverton", "en": "Riverton", "zh": "河镇"}
+    answer = ollama_client.chat(
+        model="lingosum-summary-zh", messages=messages, options={"glossary": [riverton]}
+    )
+    assert "河镇" in (answer.message.content or ""), answer
+
+
 def test_a_job_webhook_verifies_with_standard_webhooks(
     served: tuple[httpx.Client, str], article: dict[str, str], tmp_path: Path
 ) -> None:

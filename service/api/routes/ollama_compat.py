@@ -28,7 +28,7 @@ from ..ollama_schemas import (
     OllamaRequest,
     tags,
 )
-from ..schemas import BODY_ERRORS, error_responses
+from ..schemas import BODY_ERRORS, error_responses, glossary_from
 
 _ANSWERS = {
     **error_responses(*BODY_ERRORS, 404, model=OllamaErrorBody),
@@ -89,7 +89,13 @@ async def _answer(
         return JSONResponse(_loaded(body.model, answer.chat))
     ask = read_prompt(turns, body.token_cap)
     reply = SummaryReply(
-        model, ask, as_json=body.wants_json, runner=runner, meter=meter, settings=settings
+        model,
+        ask,
+        glossary=glossary_from(body.glossary),
+        as_json=body.wants_json,
+        runner=runner,
+        meter=meter,
+        settings=settings,
     )
     if not body.stream:
         text = await reply.text()

@@ -24,7 +24,7 @@ from ..openai_schemas import (
     models_list,
     openai_error,
 )
-from ..schemas import BODY_ERRORS, error_responses
+from ..schemas import BODY_ERRORS, error_responses, glossary_from
 
 _READ_ERRORS = (401, 403, 429, 500, 503)
 
@@ -71,7 +71,13 @@ async def chat_completions(
     model = task_model(body.model)
     ask = read_prompt([message.turn() for message in body.messages], body.token_cap)
     reply = SummaryReply(
-        model, ask, as_json=body.wants_json, runner=runner, meter=meter, settings=settings
+        model,
+        ask,
+        glossary=glossary_from(body.glossary),
+        as_json=body.wants_json,
+        runner=runner,
+        meter=meter,
+        settings=settings,
     )
     completion = Completion(body.model)
     if not body.stream:
