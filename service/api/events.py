@@ -10,7 +10,7 @@ client goes away, the event iterator is closed, which stops the model.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
@@ -19,6 +19,7 @@ from fastapi import Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from ..pipeline.documents import Document
+from ..pipeline.engine import DocumentResult
 from ..pipeline.events import Delta, Detected, Done, Event, Final, Queued
 from ..pipeline.runner import EngineRunner
 from .auth import Meter
@@ -39,22 +40,34 @@ def wants_events(request: Request) -> bool:
     return MEDIA_TYPE in request.headers.get("accept", "")
 
 
+OnResult = Callable[[DocumentResult], Awaitable[None]]
+
+
 async def event_stream(
-    runner: EngineRunner, meter: Meter, document: Document, target_keys: dict[str, str]
+    runner: EngineRunner,
+    meter: Meter,
+    document: Document,
+    target_keys: dict[str, str],
+    on_result: OnResult | None = None,
 ) -> EventSourceResponse:
-    """Charge and admit the text (a refusal is an ordinary JSON error), then stream its run."""
+    """Charge and admit the text (a refusal is an ordinary JSON error), then stream its run;
+    `on_result` is awaited with the result before the `done` event is sent."""
     events = await stream_metered(runner, meter, document, target_keys)
     return EventSourceResponse(
-        _encoded(events),
+        _encoded(events, on_result),
         ping=HEARTBEAT_S,
         ping_message_factory=_heartbeat,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
-async def _encoded(events: AsyncGenerator[Event, None]) -> AsyncIterator[ServerSentEvent]:
+async def _encoded(
+    events: AsyncGenerator[Event, None], on_result: OnResult | None
+) -> AsyncIterator[ServerSentEvent]:
     try:
         async for event in events:
+            if isinstance(event, Done) and on_result is not None:
+                await on_result(event.result)
             name, data = encode(event)
             yield ServerSentEvent(json.dumps(data, ensure_ascii=False), event=name)
     finally:

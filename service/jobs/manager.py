@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..pipeline.documents import Options, RejectedItem, WorkItem
+from ..pipeline.engine import DocumentResult
 from ..pipeline.runner import EngineRunner
 from ..settings import Settings
-from .cache_key import model_fingerprint
+from .cache_key import cache_key, model_fingerprint
 from .notifier import WebhookNotifier
-from .outcomes import GroupPlan, plan_group
+from .outcomes import GroupPlan, outcome_of, plan_group
 from .store import DocumentRecord, ItemRecord, JobRecord, JobStore, Outcome, Webhook
 from .worker import JobWorker, ResultsObserver
 
@@ -151,6 +152,13 @@ class JobManager:
             outcome.result,
         )
         await self.notifier.kick()  # a job whose last queued items it superseded has finished
+
+    async def keep_streamed_story(
+        self, owner: str, item: WorkItem, options: Options, result: DocumentResult
+    ) -> None:
+        """`keep_story` for a result the engine streamed."""
+        key = cache_key(self.worker.fingerprint, item, options)
+        await self.keep_story(owner, item, options, outcome_of(item, key, result, options))
 
     async def document(self, owner: str | None, external_id: str) -> DocumentRecord | None:
         return await asyncio.to_thread(self.store.document, owner, external_id)

@@ -30,7 +30,7 @@ class GroupPlan:
     def outcomes(self, results: Sequence[DocumentResult | LingosumError]) -> list[Outcome]:
         """The hits, then one outcome per miss from the engine's results (in the same order)."""
         return self.hits + [
-            _outcome(item, key, result, self.options)
+            outcome_of(item, key, result, self.options)
             for (item, key), result in zip(self.misses, results, strict=True)
         ]
 
@@ -49,7 +49,7 @@ def plan_group(
     return plan
 
 
-def _outcome(
+def outcome_of(
     item: WorkItem, key: str, result: DocumentResult | LingosumError, options: Options
 ) -> Outcome:
     if isinstance(result, LingosumError):

@@ -5,6 +5,7 @@ the latest summaries are kept per key, and the webhook says which story and revi
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -160,3 +161,17 @@ def test_documents_are_scoped_to_the_key_that_made_them(
             client.get("/v1/documents/story-1", headers=as_key("other")), 404, "document_not_found"
         )
         assert client.get("/v1/documents/story-1", headers=as_key("boss")).status_code == 200
+
+
+def test_a_streamed_request_records_the_story_before_done(client: TestClient) -> None:
+    """An editor's page streams the summary as the story is saved; the CMS reads it back."""
+    body = {"text": SAVES[2], "targets": ["en"], "external_id": "story-3", "revision": 4}
+    with client.stream(
+        "POST", "/v1/summarize", json=body, headers={"Accept": "text/event-stream"}
+    ) as response:
+        assert response.status_code == 200
+        lines = [line for line in response.iter_lines() if line.startswith("data:")]
+    done = json.loads(lines[-1].removeprefix("data:"))
+    document = client.get("/v1/documents/story-3").json()
+    assert (document["revision"], document["job"]) == (4, None)
+    assert document["result"]["summaries"] == done["summaries"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,7 +13,7 @@ from ...pipeline.response import SummarizeResponse
 from ...pipeline.runner import EngineRunner
 from ..auth import Meter, MeterDep
 from ..deps import JobsDep, RunnerDep, SettingsDep
-from ..events import DESCRIPTION, MEDIA_TYPE, event_stream, wants_events
+from ..events import DESCRIPTION, MEDIA_TYPE, OnResult, event_stream, wants_events
 from ..items import article_item, request_items
 from ..schemas import (
     BODY_ERRORS,
@@ -46,13 +47,16 @@ async def summarize(
     `text/event-stream` to see the summaries as they are written.
 
     With `external_id`, the summaries are kept as that story's latest (GET
-    /v1/documents/{external_id}), and a text already summarized is answered from the cache;
-    a streamed answer is not kept."""
+    /v1/documents/{external_id}), streamed or not; a text already summarized is answered
+    from the cache unless streamed."""
     options = body.options().with_key_glossary(meter.caller.glossary)
     item = article_item(body, settings)
     document = Document.of(item, options)
     if wants_events(request):
-        return await event_stream(runner, meter, document, options.targets)
+        keep: OnResult | None = None
+        if item.external_id is not None:
+            keep = partial(jobs.keep_streamed_story, meter.caller.owner, item, options)
+        return await event_stream(runner, meter, document, options.targets, keep)
     if item.external_id is not None:
         return await _story(item, options, runner, jobs, meter)
     [result] = await run_metered(runner, meter, [document])
