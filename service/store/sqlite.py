@@ -56,6 +56,7 @@ class SQLiteDatabase(Database):
         self._db.execute(f"PRAGMA synchronous={synchronous}")
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted articles leave no bytes behind
 
     def close(self) -> None:
         with self._lock:

@@ -124,3 +124,17 @@ def test_the_server_prunes_by_itself(tmp_path: Path) -> None:
         while client.get(f"/v1/jobs/{old}").status_code != 404:
             assert time.monotonic() < deadline, "the server never pruned the old job"
             time.sleep(0.05)
+
+
+def test_a_deleted_jobs_text_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path) -> None:
+    store = JobStore.open(tmp_path / "data")
+    embargoed = "Embargoed until Friday: the minister resigns over the harbor contract."
+    finished_job(store, ["A story that stays." * 40])
+    gone = finished_job(store, [embargoed * 40])
+    store.delete(gone)
+    store.close()  # the last connection checkpoints the WAL into the database file
+    files = [path for path in (tmp_path / "data").iterdir() if path.is_file()]
+    found = [path.name for path in files if embargoed.encode() in path.read_bytes()]
+
+    assert found == []
+    assert any(b"A story that stays." in path.read_bytes() for path in files)  # the grep reads
