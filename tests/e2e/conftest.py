@@ -41,47 +41,43 @@ def server() -> Iterator[httpx.Client]:
         yield client
 
 
-def require_default_model() -> None:
-    """Skip (or fail, under LINGOSUM_REQUIRE_E2E=1) unless the default model is pulled."""
-    model = EMBEDDED_MODELS[DEFAULT_MODEL]
-    if not status(model, Settings().model_dir, check_hash=False).present:
+def require_default_model() -> Path:
+    """The default model's file; skip (or fail, under LINGOSUM_REQUIRE_E2E=1) unless pulled."""
+    model = status(EMBEDDED_MODELS[DEFAULT_MODEL], Settings().model_dir, check_hash=False)
+    if not model.present:
         message = f"{DEFAULT_MODEL} is not pulled; run `lingosum models pull`"
         if os.environ.get("LINGOSUM_REQUIRE_E2E") == "1":
             pytest.fail(message)
         pytest.skip(message)
+    return model.path
 
 
 @contextmanager
 def running_server(*flags: str) -> Iterator[httpx.Client]:
-    """`lingosum serve` on the default model, with extra settings flags."""
+    """`lingosum serve` on the default model, with extra settings flags; its output goes to a
+    file, since a pipe left unread would fill and block it."""
     require_default_model()
     port = _free_port()
     data_dir = tempfile.mkdtemp(prefix="lingosum-e2e-data-")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            *flags,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=900)
-        _wait_ready(client, process)
-        yield client
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-        shutil.rmtree(data_dir, ignore_errors=True)
-        print(output[-3000:])
+    command = [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [*command, "--data-dir", data_dir, *flags], stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=900)
+            _wait_ready(client, process)
+            yield client
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=60)  # the shutdown grace, and a model call it cancels
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            shutil.rmtree(data_dir, ignore_errors=True)
+            log.seek(0)
+            print(log.read()[-3000:])
 
 
 def _wait_ready(client: httpx.Client, process: subprocess.Popen[str]) -> None:

@@ -20,10 +20,8 @@ import httpx
 import pytest
 
 from service.backends.base import ChatMessage, GenerationRequest
-from service.backends.model_store import EMBEDDED_MODELS, status
 from service.backends.openai_compat import OpenAICompatBackend
-from service.settings import DEFAULT_MODEL, Settings
-from tests.e2e.conftest import _free_port, running_server
+from tests.e2e.conftest import _free_port, require_default_model, running_server
 from tests.multiprocess.scenario import ROOT, kill_one_worker_scenario
 from tests.postgres import private_schema
 
@@ -35,14 +33,10 @@ SPEC = f"openai:{ALIAS}"
 @pytest.fixture(scope="module")
 def model_server() -> Iterator[str]:
     """The base URL (…/v1) of `python -m llama_cpp.server` on the default model."""
-    model = status(EMBEDDED_MODELS[DEFAULT_MODEL], Settings().model_dir, check_hash=False)
-    if not model.present:
-        if os.environ.get("LINGOSUM_REQUIRE_E2E") == "1":
-            pytest.fail(f"{DEFAULT_MODEL} is not pulled")
-        pytest.skip(f"{DEFAULT_MODEL} is not pulled")
+    path = require_default_model()
     port = _free_port()
     with tempfile.TemporaryFile() as log:
-        yield from _serve(model.path, port, log)
+        yield from _serve(path, port, log)
 
 
 def _serve(path: Path, port: int, log: IO[bytes]) -> Iterator[str]:
