@@ -76,6 +76,37 @@ _PINYIN_INITIALS = (
     ("r", "L"),
     ("y", ""),
 )
+_ENDINGS = (
+    ("ies", ("y",)),
+    ("ied", ("y",)),
+    ("ier", ("y",)),
+    ("iest", ("y",)),
+    ("ily", ("y",)),
+    ("es", ("", "e")),
+    ("s", ("",)),
+    ("ed", ("", "e")),
+    ("d", ("",)),
+    ("ing", ("", "e")),
+    ("er", ("", "e")),
+    ("ers", ("", "e")),
+    ("est", ("", "e")),
+    ("ly", ("",)),
+    ("ness", ("",)),
+    ("ment", ("",)),
+    ("ments", ("",)),
+)
+_BRITISH = (
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("our", "or"),
+    ("tre", "ter"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+    ("ogue", "og"),
+    ("ence", "ense"),
+)
 _RELATED = {frozenset(pair) for pair in ("JS", "JK", "FW", "MN", "FH")}
 _OPTIONAL = set("LHNW")
 
@@ -107,6 +138,33 @@ def is_ordinary_word(word: str, *, compound: bool = True) -> bool:
         compound
         and any(lower[:i] in ordinary and lower[i:] in ordinary for i in range(3, len(lower) - 2))
     )
+
+
+def is_english_word(word: str) -> bool:
+    """Whether `word` is an ordinary English word (`is_ordinary_word`) in any inflection or
+    British spelling ("scientists", "exploded", "nationalised", "easiest"); each part of a
+    hyphenated one ("dash-cam")."""
+    return all(
+        any(is_ordinary_word(form) for form in _base_forms(part))
+        for part in word.lower().split("-")
+        if part
+    )
+
+
+def _base_forms(word: str) -> set[str]:
+    forms = {word}
+    for ending, replacements in _ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3:
+            forms.update(stem + r for r in replacements)
+            if stem[-1] == stem[-2]:  # "bagged", "swimming"
+                forms.add(stem[:-1])
+    return forms | {
+        form.replace(british, american)
+        for form in forms
+        for british, american in _BRITISH
+        if british in form
+    }
 
 
 def is_known_name(word: str) -> bool:
