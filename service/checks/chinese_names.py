@@ -35,6 +35,11 @@ _NEVER_IN_TRANSLITERATIONS = re.compile(
     "省州县区周一二三四五六七十百千亿元]"
 )
 _PREFIX = 5
+_HAN_NAME = re.compile("[\u4e00-\u9fff]{2,}(?:·[\u4e00-\u9fff]+)*")
+_OPENING_NAME = re.compile(r"(?:surname )?(?:[A-Z][a-z]+ )*[A-Z][a-z]{2,}(?=\s*(?:[,;(]|$))")
+_REGIONAL = re.compile(
+    r"\((?:Tw|HK|mainly Singapore|Singapore|old)\)|variant of|Taiwan|slang|nickname|\bpun\b", re.I
+)
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
 _ENGLISH_CLUSTERS = (
@@ -112,8 +117,9 @@ _OPTIONAL = set("LHNW")
 
 
 def load_dictionary() -> None:
-    """Read CC-CEDICT now (about a second) rather than on the first check."""
+    """Read CC-CEDICT now (a second or two) rather than on the first check."""
     _vocabulary()
+    _name_entries()
 
 
 def foreign_words(name: str) -> list[str]:
@@ -229,6 +235,43 @@ def _spells(key: str, outline: str, syllables: list[str]) -> bool:
             if _distance(outline, _collapse("".join(outlines[start : end + 1]))) <= tolerance:
                 return True
     return False
+
+
+def established_renderings(word: str) -> list[str]:
+    """The Chinese forms that CC-CEDICT gives the foreign name `word` in Mainland usage:
+    "Trump" 特朗普, "Merkel" 默克尔, "Macron" 马克龙 (not the Taiwan form 马克宏). A form counts
+    where a gloss opens with a name holding `word` ("Vladimir Putin (1952-), ...", "Abe
+    (Japanese surname)") and the form's pinyin sounds like it, more loosely than
+    `written_in_chinese` asks where it has three consonants or more (普京 for "Putin"). So 黑泽明, "Kurosawa Akira", is no form of
+    "Akira", and 西宁, "Xining, ... Qinghai province, China", none of "China"."""
+    outline = _english_outline(word)
+    if len(outline) < 2:
+        return []
+    tolerance = 0.35 * len(outline) + 0.5 if len(outline) > 2 else 0.2 * len(outline) + 0.25
+    return [
+        headword
+        for headword in _name_entries().get(word.lower(), ())
+        if _distance(outline, _collapse("".join(map(_pinyin_outline, lazy_pinyin(headword)))))
+        <= tolerance
+    ]
+
+
+@cache
+def _name_entries() -> dict[str, tuple[str, ...]]:
+    """CC-CEDICT's names written in Han characters, by each word (lower case) of the name their
+    glosses open with; Taiwan, Hong Kong and Singapore forms, variants, nicknames and slang
+    left out."""
+    found: dict[str, dict[str, None]] = {}
+    for entry in CcCedict().get_entries():
+        headword, pinyin = entry["simplified"], entry["pinyin"]
+        if not pinyin[:1].isupper() or not _HAN_NAME.fullmatch(headword):
+            continue
+        for gloss in entry["definitions"]:
+            opening = _OPENING_NAME.match(gloss)
+            if opening and not _REGIONAL.search(gloss):
+                for word in opening[0].split():
+                    found.setdefault(word.lower(), {})[headword.replace("·", "")] = None
+    return {word: tuple(forms) for word, forms in found.items()}
 
 
 @dataclass(frozen=True)
