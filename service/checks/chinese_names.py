@@ -242,8 +242,9 @@ def established_renderings(word: str) -> list[str]:
     "Trump" 特朗普, "Merkel" 默克尔, "Macron" 马克龙 (not the Taiwan form 马克宏). A form counts
     where a gloss opens with a name holding `word` ("Vladimir Putin (1952-), ...", "Abe
     (Japanese surname)") and the form's pinyin sounds like it, more loosely than
-    `written_in_chinese` asks where it has three consonants or more (普京 for "Putin"). So 黑泽明, "Kurosawa Akira", is no form of
-    "Akira", and 西宁, "Xining, ... Qinghai province, China", none of "China"."""
+    `written_in_chinese` asks where it has three consonants or more (普京 for "Putin"). So
+    黑泽明, "Kurosawa Akira", is no form of "Akira", and 西宁, "Xining, ... Qinghai province,
+    China", none of "China"."""
     outline = _english_outline(word)
     if len(outline) < 2:
         return []

@@ -91,8 +91,9 @@ def _match_group(group: str, words: list[str]) -> tuple[list[tuple[str, str]], s
     unless two words are written, or the last word after the last dot, since one part of a
     long text sounds like some word of some name by chance.
 
-    A Han part runs on into the sentence ("代表阿里亚" of "代表阿里亚·阿拉蒂将"): only the characters at
-    its dot are the name's, those of a transliteration found there, or the three nearest."""
+    A Han part runs on into the sentence ("代表阿里亚" of "代表阿里亚·阿拉蒂将"): only the
+    characters at its dot are the name's, those of a transliteration found there, or the
+    three nearest."""
     parts = re.split(f"[{_DOTS}]", group)
     matched: list[tuple[str, str]] = []
     written: list[str] = []

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..checks.stray_words import latin_names, stray_english_words
 from ..checks.name_forms import NAME_TWO_WAYS
+from ..checks.stray_words import latin_names, stray_english_words
 from ..checks.style import FRAGMENT, META_OPENING, REPEATED
 from ..text.languages import is_chinese
 from ..text.sentences import count_words
