@@ -5,11 +5,11 @@ raised on the development sets' human texts, and on the default model's outputs:
 - `unsupported_names` and `unsupported_numbers`: the human summaries of the first 60 XSum and
   CNN/DM items against their articles; real = the article states that name or number in no
   form;
-- `unsupported_numbers` also on the first 60 NTREX documents' human Chinese against their
-  English, as a Chinese summary of an English article is checked;
-- `untranslated` and `name_two_ways`: the human Chinese of the NTREX documents, the FLORES-200
-  dev sentences and the WMT23 en → zh sentences against their English; real = a word that
-  Chinese news would translate, a name written in two forms (a gloss in brackets is one form);
+- `unsupported_numbers`, `untranslated` and `name_two_ways`: the human Chinese of the NTREX documents, the FLORES-200
+  dev sentences and the WMT23 en → zh sentences against their English (as a Chinese summary
+  of an English article is checked); real = a number the English states in no form, a word
+  that Chinese news would translate, a name written in two forms (a gloss in brackets is one
+  form);
 - `untranslated` also on the model's own translations (rows with an `output`: the flagged
   sentence of the translate stage's output, before finalize);
 - `style`: XSum, CNN/DM, NTREX (Chinese) and LCSTS references, where every flag is a false
@@ -45,7 +45,7 @@ TARGET = 0.9
 # Precision now, on the sample; a check below the target must not fall further.
 FLOORS = {
     "unsupported_names": 0.9,  # 34 of 37
-    "unsupported_numbers": 0.15,  # 4 of 26: Chinese decades, "两", clock times
+    "unsupported_numbers": 0.5,  # 4 of 8 (4 of 25 before, NTREX only)
     "untranslated": 0.58,  # human texts 7 of 12, model outputs: see below
     "name_two_ways": 0.8,  # 4 of 5
     "style": 0.33,  # 1 of 3, on 682 human references
@@ -93,13 +93,11 @@ def flags_now() -> list[Flag]:
                 flags.append((set_name, row["id"], "unsupported_names", flag))
             for flag in numbers_outside(row[text], facts.numbers):
                 flags.append((set_name, row["id"], "unsupported_numbers", flag))
-    for row in _rows("ntrex_docs_dev.jsonl", 60):
-        facts = ArticleFacts(row["text_en"], "en")
-        for flag in dict.fromkeys(numbers_outside(row["text_zh"], facts.numbers)):
-            flags.append(("ntrex", row["doc_id"], "unsupported_numbers", flag))
     sources: dict[tuple[str, str], str] = {}
     for set_name, item, english, chinese in _translations():
         sources[set_name, item] = english
+        for flag in numbers_outside(chinese, ArticleFacts(english, "en").numbers):
+            flags.append((set_name, item, "unsupported_numbers", flag))
         for flag in stray_english_words(chinese, latin_names(english), english):
             flags.append((set_name, item, "untranslated", flag))
         for flag in names_written_two_ways(chinese, name_runs(english)):
