@@ -240,7 +240,7 @@ def _spells(key: str, outline: str, syllables: list[str]) -> bool:
 def established_renderings(word: str) -> list[str]:
     """The Chinese forms that CC-CEDICT gives the foreign name `word` in Mainland usage:
     "Trump" 特朗普, "Merkel" 默克尔, "Macron" 马克龙 (not the Taiwan form 马克宏). A form counts
-    where a gloss opens with a name holding `word` ("Vladimir Putin (1952-), ...", "Abe
+    where a gloss opens with a name ending in `word` ("Vladimir Putin (1952-), ...", "Abe
     (Japanese surname)") and the form's pinyin sounds like it, more loosely than
     `written_in_chinese` asks where it has three consonants or more (普京 for "Putin"). So
     黑泽明, "Kurosawa Akira", is no form of "Akira", and 西宁, "Xining, ... Qinghai province,
@@ -259,19 +259,25 @@ def established_renderings(word: str) -> list[str]:
 
 @cache
 def _name_entries() -> dict[str, tuple[str, ...]]:
-    """CC-CEDICT's names written in Han characters, by each word (lower case) of the name their
-    glosses open with; Taiwan, Hong Kong and Singapore forms, variants, nicknames and slang
-    left out."""
+    """CC-CEDICT's foreign names written in Han characters, by the last word (lower case) of
+    the name their glosses open with; Chinese names in pinyin, Taiwan, Hong Kong and Singapore
+    forms, variants, nicknames and slang left out."""
     found: dict[str, dict[str, None]] = {}
     for entry in CcCedict().get_entries():
         headword, pinyin = entry["simplified"], entry["pinyin"]
         if not pinyin[:1].isupper() or not _HAN_NAME.fullmatch(headword):
             continue
+        syllables = "".join(re.findall("[a-z]+", pinyin.lower()))
         for gloss in entry["definitions"]:
             opening = _OPENING_NAME.match(gloss)
-            if opening and not _REGIONAL.search(gloss):
-                for word in opening[0].split():
-                    found.setdefault(word.lower(), {})[headword.replace("·", "")] = None
+            if not opening or _REGIONAL.search(gloss):
+                continue
+            words = opening[0].removeprefix("surname ").split()
+            if "".join(words).lower() == syllables:
+                continue  # a Chinese name in pinyin ("Sun Yue"), not a foreign one
+            # a name of one word, or a person's surname ("Vladimir Putin"); the other words of
+            # a longer name ("East European Plain") are not what the form renders
+            found.setdefault(words[-1].lower(), {})[headword.replace("·", "")] = None
     return {word: tuple(forms) for word, forms in found.items()}
 
 
