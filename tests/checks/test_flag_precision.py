@@ -5,9 +5,9 @@ raised on the development sets' human texts, and on the default model's outputs:
 - `unsupported_names` and `unsupported_numbers`: the human summaries of the first 60 XSum and
   CNN/DM items against their articles; real = the article states that name or number in no
   form;
-- `unsupported_numbers`, `untranslated` and `name_two_ways`: the human Chinese of the NTREX documents, the FLORES-200
-  dev sentences and the WMT23 en → zh sentences against their English (as a Chinese summary
-  of an English article is checked); real = a number the English states in no form, a word
+- `unsupported_numbers`, `untranslated` and `name_two_ways`: the human Chinese of the NTREX
+  documents, the FLORES-200 dev sentences and the WMT23 en → zh sentences against their
+  English (as a Chinese summary of an English article is checked); real = a number the English states in no form, a word
   that Chinese news would translate, a name written in two forms (a gloss in brackets is one
   form);
 - `untranslated` also on the model's own translations (rows with an `output`: the flagged
