@@ -7,9 +7,9 @@ raised on the development sets' human texts, and on the default model's outputs:
   form;
 - `unsupported_numbers`, `untranslated` and `name_two_ways`: the human Chinese of the NTREX
   documents, the FLORES-200 dev sentences and the WMT23 en → zh sentences against their
-  English (as a Chinese summary of an English article is checked); real = a number the English states in no form, a word
-  that Chinese news would translate, a name written in two forms (a gloss in brackets is one
-  form);
+  English (as a Chinese summary of an English article is checked); real = a number the
+  English states in no form, a word that Chinese news would translate, a name written in two
+  forms (a gloss in brackets is one form);
 - `untranslated` also on the model's own translations (rows with an `output`: the flagged
   sentence of the translate stage's output, before finalize);
 - `style`: XSum, CNN/DM, NTREX (Chinese) and LCSTS references, where every flag is a false
