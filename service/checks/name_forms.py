@@ -44,10 +44,11 @@ def names_written_two_ways(chinese: str, runs: Collection[str]) -> list[str]:
         if len(words) > 1
         for group in groups
     }
-    best = {  # a dotted name is of the name it writes the most words of
-        group: max((len(m[0]) for (_, g), m in matches.items() if g == group), default=0)
-        for group in groups
-    }
+    owner: dict[str, str] = {}  # a dotted name is of the one name it writes the most words of
+    for group in groups:
+        counts = sorted(((len(m[0]), run) for (run, g), m in matches.items() if g == group))
+        if counts and counts[-1][0] and (len(counts) == 1 or counts[-2][0] < counts[-1][0]):
+            owner[group] = counts[-1][1]
     found: list[str] = []
     for run, words in names.items():
         forms: dict[str, dict[str, None]] = {word: {} for word in words}
@@ -63,9 +64,9 @@ def names_written_two_ways(chinese: str, runs: Collection[str]) -> list[str]:
                     forms[word][form] = None
                     shown[form] = None
         for group in groups if len(words) > 1 else []:
-            matched, name = matches[run, group]
-            if len(matched) < best[group]:
+            if owner.get(group) != run:
                 continue
+            matched, name = matches[run, group]
             for word, form in matched:
                 forms[word][form] = None
             if matched:

@@ -53,7 +53,15 @@ def test_one_form_is_no_fault(chinese: str) -> None:
     assert names_written_two_ways(chinese, RUNS) == []
 
 
-def test_a_dotted_name_is_of_the_name_it_writes_most_words_of() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "歌唱家茜泽·阿克苏和歌手哈里斯·阿莱克修同台表演。",
+        # a dotted name that writes one word of two names belongs to neither
+        "女歌唱家茜泽·阿克苏 与男高音亚历山德罗·沙费纳和歌手哈里斯·阿莱克修同台表演。",
+    ],
+)
+def test_a_dotted_name_is_of_the_one_name_it_writes_most_words_of(text: str) -> None:
     # 阿克苏 sounds like "Alexiou", but 茜泽·阿克苏 is Sezen Aksu
-    text = "歌唱家茜泽·阿克苏和歌手哈里斯·阿莱克修同台表演。"
-    assert names_written_two_ways(text, ["Sezen Aksu", "Haris Alexiou"]) == []
+    runs = ["Sezen Aksu", "Alessandro Safina", "Haris Alexiou"]
+    assert names_written_two_ways(text, runs) == []
