@@ -118,8 +118,9 @@ def stray_english_words(chinese: str, names: Collection[str], source: str = "") 
     `names` (see `latin_names`) tells "Trump" (allowed) from "tariffs" (to be translated); a
     word counts as a name also when it begins like one ("Encinita" for "Encinitas"), or is one
     letter away from one ("Brank" for "Brink"). A lower-case word that `source` writes and that
-    is no English word ("cella", "wifi", "nodejs") is a foreign word or a brand, though not an
-    abbreviation without vowels ("mph"). A phrase
+    is no English word ("cella", "wifi", "nodejs") is a foreign word or a brand where the source
+    is English, though not an abbreviation without vowels ("mph"); in a German source it is a
+    German word left untranslated. A phrase
     of several words that `source` writes, in quotes or with a capital ("Marks and Spencer",
     "Il faut bien le faire"), is a name or a quotation kept in its language. Identifiers with
     digits, underscores or inner capitals ("CreateViewport", "iPhone", "COVID-19"), words with
@@ -130,11 +131,11 @@ def stray_english_words(chinese: str, names: Collection[str], source: str = "") 
     text = _METRIC_UNIT.sub(" ", _TAG.sub(" ", text))
     source_words = [_POSSESSIVE.sub("", token) for token in _LATIN_TOKEN.findall(source)]
     folded = f" {' '.join(source_words).lower()} "
-    foreign = {
-        word
-        for word in source_words
-        if word.islower() and _VOWEL_GROUP.search(word) and not is_english_word(word)
-    }
+    lower = [word for word in dict.fromkeys(source_words) if word.islower()]
+    unknown = {word for word in lower if not is_english_word(word)}
+    # in an English source, a foreign word or a brand; in another language's, any of its words
+    english_source = len(unknown) <= len(lower) / 3
+    foreign = {word for word in unknown if _VOWEL_GROUP.search(word)} if english_source else set()
     kept = [span for span in _LATIN_SPAN.findall(text) if span.lower() != span]
     for span in kept + _QUOTED.findall(text):
         if f" {' '.join(_LATIN_TOKEN.findall(span.lower()))} " in folded:

@@ -156,3 +156,8 @@ def test_names_foreign_words_and_codes_a_translator_keeps_are_not_stray(
 )
 def test_english_words_stay_stray(source: str, chinese: str, stray: list[str]) -> None:
     assert stray_english_words(chinese, latin_names(source), source) == stray
+
+
+def test_words_of_a_source_in_another_language_stay_stray() -> None:
+    german = "Die neue Plattform wurde von den Entwicklern gelobt und bleibt kostenlos."
+    assert stray_english_words("新平台 kostenlos。", latin_names(german), german) == ["kostenlos"]
