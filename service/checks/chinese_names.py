@@ -148,10 +148,11 @@ def is_ordinary_word(word: str, *, compound: bool = True) -> bool:
 
 def is_english_word(word: str) -> bool:
     """Whether `word` is an ordinary English word (`is_ordinary_word`) in any inflection or
-    British spelling ("scientists", "exploded", "nationalised", "easiest"); each part of a
-    hyphenated one ("dash-cam")."""
+    British spelling ("scientists", "exploded", "nationalised", "easiest"), or a name the
+    glosses capitalize written in lower case ("nazi"); each part of a hyphenated one
+    ("dash-cam", "neo-nazi")."""
     return all(
-        any(is_ordinary_word(form) for form in _base_forms(part))
+        any(is_ordinary_word(form) or is_known_name(form) for form in _base_forms(part))
         for part in word.lower().split("-")
         if part
     )
