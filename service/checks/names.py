@@ -63,6 +63,9 @@ _ALWAYS_SUPPORTED = {
 }
 
 
+CALENDAR_WORDS = frozenset(_ALWAYS_SUPPORTED - {"I"})  # weekdays and months
+
+
 # Words that open sentences and are never names, though a capitalized run may follow them.
 _OPENERS = (
     "a an the this that these those its it his her their our my your we they he she you i "

@@ -47,6 +47,7 @@ _DECIMAL_COMMA_LANGS = {
     "vi",
 }
 _SCALES = {
+    "千": 1e3,
     "万亿": 1e12,
     "万": 1e4,
     "亿": 1e8,
@@ -74,7 +75,9 @@ _SCALES = {
     "trillion": 1e12,
 }
 _SCALE_AFTER = re.compile(
-    r"\s*(万亿|万|亿|" + "|".join(w for w in _SCALES if w.isascii() or len(w) > 2) + r")(?![a-z])",
+    r"\s*(万亿|万|亿|千(?![米克瓦赫卡字])|"
+    + "|".join(w for w in _SCALES if w.isascii() or len(w) > 2)
+    + r")(?![a-z])",
     re.IGNORECASE,
 )
 _CHINESE_SCALE_AFTER = re.compile(r"\s*(万亿|亿|万)")
@@ -130,6 +133,24 @@ _CN_NUMBER = re.compile(
 )
 # "十分重要" means "very important"; "五十分" is fifty (minutes, points)
 _IDIOMATIC_TEN = re.compile(r"(?<![零〇二两三四五六七八九百千万亿])十分(?!钟)")
+_APPROXIMATE_BEFORE = ("数", "几", "上")
+_APPROXIMATE_AFTER = ("几", "多", "余", "来")
+_WEEKDAY_BEFORE = ("周", "星期", "礼拜")
+_ANAPHORIC_BEFORE = ("这", "那", "后", "前")
+_PERIOD_AFTER = re.compile(r"\s*(年代|世纪|s\b)")
+_IMPLIED = {"both": 2, "twice": 2, "double": 2, "pair": 2, "decade": 10, "dozen": 12} | {
+    f"{tens}ies": 10 * n
+    for n, tens in enumerate(
+        ("twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"), start=2
+    )
+}
+_DECADES = re.compile(r"\b(\d+)\s+decades\b", re.IGNORECASE)  # "2 decades", read from "two"
+_ROMAN = {"II": 2, "III": 3, "IV": 4, "VI": 6, "VII": 7, "VIII": 8, "IX": 9}
+_ROMAN_WORD = re.compile(r"\b(" + "|".join(_ROMAN) + r")\b")
+_IMPLIED_WORD = re.compile(r"\b(" + "|".join(_IMPLIED) + r")\b", re.IGNORECASE)
+_CLOCK_TIME = re.compile(r"\b(\d{1,2})[.:](\d{2})\s*(?:am|pm|a\.m\.|p\.m\.)", re.IGNORECASE)
+_SHORT_SCALES = {"bn": 1e9, "m": 1e6, "k": 1e3}
+_SHORT_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s?(bn|m|k)\b", re.IGNORECASE)
 _ALPHA2DIGIT_LANGS = {"en", "fr", "es", "pt", "de", "nl", "it", "da"}
 _TRADITIONAL_NUMERALS = str.maketrans("兩萬億", "两万亿")  # Traditional sources write these
 
@@ -143,21 +164,44 @@ def source_numbers(text: str, language: str = "en") -> set[float]:
     words_as_digits = _number_words_to_digits(text, language)
     if words_as_digits != text:
         values |= _digit_values(words_as_digits)
+    values |= {10 * float(n) for n in _DECADES.findall(words_as_digits)}
+    values |= {float(_ROMAN[numeral]) for numeral in _ROMAN_WORD.findall(text)}
     months = (m.group(m.lastindex or 0) for m in _MONTH_WORD.finditer(text))
     values |= {float(_MONTHS[month.lower()]) for month in months}
     if language.split("-")[0] in {"fr", "de", "es", "pt", "it"}:
         found = _OTHER_MONTH_WORD.findall(text)
         values |= {float(_OTHER_MONTHS[month.lower()]) for month in found}
     values |= _chinese_values(text, require_unit=False)
+    values |= {float(_IMPLIED[word.lower()]) for word in _IMPLIED_WORD.findall(text)}
+    for match in _CLOCK_TIME.finditer(text):  # "7.55am" states 7 and 55, as "7:55" does
+        values |= {float(match.group(1)), float(match.group(2))}
+    for match in _SHORT_SCALE.finditer(text):  # "£2.8bn", "£125m"
+        values.add(round(float(match.group(1)) * _SHORT_SCALES[match.group(2).lower()], 6))
     return values
 
 
 def summary_numbers(text: str) -> list[tuple[str, set[float]]]:
-    """The numbers a summary states: each with its span and the values it may stand for."""
-    found = [(m.group(0), _scaled(m, text) or {_value(m)}) for m in _DIGITS.finditer(text)]
-    for span, value in _chinese_spans(text, require_unit=True):
-        found.append((span, {value}))
+    """The numbers a summary states: each with its span and the values it may stand for. A
+    decade or century ("30 年代", "八十年代", "20 世纪") stands for the years in it as well."""
+    found = [
+        (m.group(0), _scaled(m, text) or _period(_value(m), text, m.end()))
+        for m in _DIGITS.finditer(text)
+    ]
+    for span, value, end in _chinese_spans_at(text, require_unit=True):
+        found.append((span, _period(value, text, end)))
     return found
+
+
+def _period(value: float, text: str, end: int) -> set[float]:
+    """`value`, and the years it stands for where 年代 or 世纪 follows it."""
+    period = _PERIOD_AFTER.match(text, end)
+    if not period or value != int(value) or value <= 0:
+        return {value}
+    if period.group(1) == "世纪" and value <= 21:
+        return {value} | {float(year) for year in range(int(value - 1) * 100, int(value) * 100)}
+    if period.group(1) != "世纪" and value < 100:  # "19 世纪 30 年代" is the 1830s
+        return {value} | {century + value for century in range(1000, 2100, 100)}
+    return {value}
 
 
 def unsupported_numbers(summary: str, source: str, language: str = "en") -> list[str]:
@@ -260,6 +304,7 @@ def _number_words_to_digits(text: str, language: str) -> str:
     if base not in _ALPHA2DIGIT_LANGS:
         return text
     try:
+        text = re.sub(r"(?<=[a-z])-+(?=[a-z])", " ", text)  # "three-day" states three
         return str(alpha2digit(_SCALE_WORD_AFTER_DIGIT.sub("", text), base, threshold=0))
     except Exception:  # text2num rejects some inputs it cannot segment; digits still count
         return text
@@ -270,18 +315,39 @@ def _chinese_values(text: str, *, require_unit: bool) -> set[float]:
 
 
 def _chinese_spans(text: str, *, require_unit: bool) -> list[tuple[str, float]]:
-    spans: list[tuple[str, float]] = []
+    return [(span, value) for span, value, _ in _chinese_spans_at(text, require_unit=require_unit)]
+
+
+def _chinese_spans_at(text: str, *, require_unit: bool) -> list[tuple[str, float, int]]:
+    """Chinese numerals with their values and where they end. Read strictly
+    (`require_unit`, a summary's), a numeral with a unit counts, but not an approximate one
+    ("数十年", "几十年", "十多年", "十几岁"), "第二天" (the next day), nor a weekday's numeral
+    ("周五一名男子" is one man on Friday)."""
+    spans: list[tuple[str, float, int]] = []
     for match in _CN_PERCENT.finditer(text):
         value = _cn_value(match.group(1))
         if value is not None:
-            spans.append((match.group(0), value))
+            spans.append((match.group(0), value, match.end()))
     remaining = _IDIOMATIC_TEN.sub("  ", _CN_PERCENT.sub(" ", text))
     pattern = _CN_NUMBER if require_unit else re.compile(rf"[{_CN_NUMERAL}]+")
     for match in pattern.finditer(remaining):
         digits = match.group(2) if require_unit else match.group(0)
-        value = _cn_value(digits)
+        span = match.group(0)
+        if require_unit:
+            before, after = remaining[: match.start()], remaining[match.end(2) :]
+            if before.endswith(_APPROXIMATE_BEFORE) or after.startswith(_APPROXIMATE_AFTER):
+                continue
+            if remaining[match.start() : match.end() + 1] in ("第二天", "第二日"):
+                continue
+            if before.endswith((*_WEEKDAY_BEFORE, "唯")) and not match.group(1):
+                digits, span = digits[1:], span[1:]  # 周五一名, 唯一一次
+            if digits == "两" and before.endswith(_ANAPHORIC_BEFORE):
+                continue  # "这两个词": the two the text has named
+            if before.endswith("非"):
+                continue  # 非二元, non-binary
+        value = _cn_value(digits) if digits else None
         if value is not None and value != 1:  # 一 is mostly an article ("一些", "统一")
-            spans.append((match.group(0), value))
+            spans.append((span, value, match.end()))
     return spans
 
 

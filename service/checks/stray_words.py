@@ -10,20 +10,31 @@ brands). Chinese news keeps such names in letters; other words are leftovers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 
 from ..text.scripts import ASCII_WORD, HAN_CHAR, HAN_UNIFIED, LATIN
-from .chinese_names import is_ordinary_word, transliteration_spans
+from ..text.sentences import split_sentences
+from .chinese_names import is_english_word, is_ordinary_word, transliteration_spans
+from .names import CALENDAR_WORDS as _CALENDAR
 from .names import FUNCTION_WORDS as _FUNCTION_WORDS
 
 _IDENTIFIER = re.compile(r"[0-9_]|[a-z][A-Z]")  # code, model numbers, product names
-_MID_SENTENCE_CAPITALISED = re.compile(r"(?<=[\w,;:\"'”’)])\s+([A-Z][A-Za-z\-]*)")
-_CAPITALISED_RUN = re.compile(r"[A-Z][A-Za-z\-]*(?:\s+[A-Z][A-Za-z\-]*)+")
-_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|co|uk|de|fr|cn)\b", re.I)
+_DOMAIN = re.compile(
+    r"\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|org|net|gov|edu|info)\b(?:/\S*)?", re.I
+)
 _LATIN_TOKEN = re.compile(f"[{LATIN}0-9_](?:[{LATIN}0-9_'’\\-]*[{LATIN}0-9_])?")
 _QUOTED = re.compile(f'(?<=[“"「（(])[{LATIN}][^“”"「」（）()]*?(?=[”"」）)])')
 _LATIN_SPAN = re.compile(f"[{LATIN}][{LATIN}'’\\-]*(?:[ ]+[{LATIN}][{LATIN}'’\\-]*)+")
-_SENTENCE_START_CAPITALISED = re.compile(r"(?:^|[.!?]\s+)([A-Z][A-Za-z\-]*)")
+_POSSESSIVE = re.compile(r"['’]s$")
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+_TAG = re.compile(r"(?<![\w#@])[#@][\w-]+|:[a-z_]+:")  # #hashtags, @mentions, :emoji:
+_METRIC_UNIT = re.compile(
+    r"(?<=\d)\s?(?:[kcmµn]?m|[km]?g|m?l|k?w|kwh|[kmg]?hz|m?s|ha)[23²³]?(?:/[a-z]+)?(?![A-Za-z])"
+)
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "œ": "oe", "ß": "ss"}
+)
 _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _GLUED_FRAGMENT = re.compile(f"([{HAN_UNIFIED}]+)([a-z]{{2,}})(?![A-Za-z])")
@@ -35,43 +46,103 @@ _HALF_AFTER = re.compile(f"([A-Z][A-Za-z'’-]+)[{_NAME_DOT}]([{HAN_UNIFIED}]+)"
 
 
 def latin_names(source: str) -> set[str]:
-    """The Latin-script words of `source` that a Chinese summary may keep as written."""
+    """The Latin-script words of `source` that a Chinese summary may keep as written.
+
+    A capitalized word is a name where a sentence does not open with it; where one does, when
+    it is no ordinary English word ("Facebook"), or when it stands alone before lower-case
+    words ("Flake said", "Stark's men") and the source never writes it in lower case, is no
+    function word, weekday or month, and is no plural ("Officials"). A run of capitalized words
+    at a sentence's start ("President Donald Trump") counts its first word only when that is no
+    ordinary word. Each name is also kept without its accents ("Erkoç" as "Erkoc"), and so are
+    the letters between its accented ones ("kka" of "Grünerløkka"), since a translation may
+    lose them.
+    """
     if HAN_CHAR.search(source):  # a Chinese source's own Latin words (names, brands) may stay
         return set(ASCII_WORD.findall(source))
-    names = set(_MID_SENTENCE_CAPITALISED.findall(source))
-    names |= {
-        word
-        for word in _SENTENCE_START_CAPITALISED.findall(source)
-        if not is_ordinary_word(word.split("-")[0], compound=False)
+    lower = {word for word in _LATIN_TOKEN.findall(source) if word.islower()}
+    names: set[str] = set()
+    for line in source.splitlines():
+        for sentence in split_sentences(line):
+            matches = list(_LATIN_TOKEN.finditer(sentence))
+            for i, match in enumerate(matches):
+                word = _POSSESSIVE.sub("", match[0])
+                if not word[:1].isupper() or _IDENTIFIER.search(word):
+                    continue
+                if i > 0 or _is_name_opening(word, matches, sentence, lower):
+                    names.add(word)
+    names |= {part for name in names for part in name.split("-") if part[:1].isupper()}
+    names |= {fold(name) for name in names}
+    return names | {
+        part
+        for name in names
+        if not name.isascii()
+        for part in re.split(r"[^A-Za-z]+", name)
+        if len(part) >= 3
     }
-    names |= {  # "Larry Giles" at a sentence's start, but not "President" or "The"
-        word
-        for run in _CAPITALISED_RUN.findall(source)
-        for i, word in enumerate(run.split())
-        if i > 0
-        or (not is_ordinary_word(word, compound=False) and word.lower() not in _FUNCTION_WORDS)
-    }
-    return names | {part for name in names for part in name.split("-") if part[:1].isupper()}
+
+
+def _is_name_opening(
+    word: str, matches: list[re.Match[str]], sentence: str, lower: set[str]
+) -> bool:
+    """Whether `word`, the first of `sentence`, is a name (see `latin_names`)."""
+    base = word.split("-")[0]
+    if base.lower() in _FUNCTION_WORDS or base in _CALENDAR:
+        return False
+    if not is_ordinary_word(base, compound=False):
+        return True
+    if len(matches) > 1:
+        between = sentence[matches[0].end() : matches[1].start()]
+        if matches[1][0][:1].isupper() and not between.strip():
+            return False  # a title or a word opening a run: "President Donald Trump"
+    return base.lower() not in lower and not _is_plural(base)
+
+
+def _is_plural(word: str) -> bool:
+    lower = word.lower()
+    return lower.endswith("s") and any(
+        is_ordinary_word(lower[: -len(ending)] + added, compound=False)
+        for ending, added in (("s", ""), ("es", ""), ("ies", "y"))
+        if lower.endswith(ending)
+    )
+
+
+def fold(word: str) -> str:
+    """`word` without accents: "Erkoç" is "Erkoc", "Grünerløkka" "Grunerlokka"."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def stray_english_words(chinese: str, names: Collection[str], source: str = "") -> list[str]:
     """Latin-script words in a Chinese text that are neither acronyms nor `names`.
 
     `names` (see `latin_names`) tells "Trump" (allowed) from "tariffs" (to be translated); a
-    word counts as a name also when it begins like one ("Encinita" for "Encinitas"). A phrase
+    word counts as a name also when it begins like one ("Encinita" for "Encinitas"), or is one
+    letter away from one ("Brank" for "Brink"). A lower-case word that `source` writes and that
+    is no English word ("cella", "wifi", "nodejs") is a foreign word or a brand where the source
+    is English, though not an abbreviation without vowels ("mph"); in a German source it is a
+    German word left untranslated. A phrase
     of several words that `source` writes, in quotes or with a capital ("Marks and Spencer",
     "Il faut bien le faire"), is a name or a quotation kept in its language. Identifiers with
     digits, underscores or inner capitals ("CreateViewport", "iPhone", "COVID-19"), words with
-    accents and web addresses are kept as written.
+    accents, web and mail addresses, hashtags, mentions, emoji codes (":smile:") and metric
+    unit symbols after a number ("35 mm", "133 m/s") are kept as written; "mph" is not metric.
     """
-    text = _DOMAIN.sub(" ", _DOTTED_ACRONYM.sub(" ", chinese))
-    folded = f" {' '.join(_LATIN_TOKEN.findall(source.lower()))} "
+    text = _DOMAIN.sub(" ", _DOTTED_ACRONYM.sub(" ", _ADDRESS.sub(" ", chinese)))
+    text = _METRIC_UNIT.sub(" ", _TAG.sub(" ", text))
+    source_words = [_POSSESSIVE.sub("", token) for token in _LATIN_TOKEN.findall(source)]
+    folded = f" {' '.join(source_words).lower()} "
+    lower = [word for word in dict.fromkeys(source_words) if word.islower()]
+    unknown = {word for word in lower if not is_english_word(word)}
+    # in an English source, a foreign word or a brand; in another language's, any of its words
+    english_source = len(unknown) <= len(lower) / 3
+    foreign = {word for word in unknown if _VOWEL_GROUP.search(word)} if english_source else set()
     kept = [span for span in _LATIN_SPAN.findall(text) if span.lower() != span]
     for span in kept + _QUOTED.findall(text):
         if f" {' '.join(_LATIN_TOKEN.findall(span.lower()))} " in folded:
             text = text.replace(span, " ")
     lower_names = {name.lower() for name in names}
     keys = {name.lower()[:_PREFIX] for name in names if len(name) >= _PREFIX}
+    long_names = [name.lower() for name in names if len(name) >= _PREFIX and name[0].isupper()]
     stray: list[str] = []
     for token in _LATIN_TOKEN.findall(text):
         word = re.sub(r"['’]s$", "", token)
@@ -81,8 +152,28 @@ def stray_english_words(chinese: str, names: Collection[str], source: str = "") 
             continue
         if word.lower() in lower_names or (word.lower()[:_PREFIX] in keys and len(word) >= _PREFIX):
             continue
+        if word in foreign or _near_any(word.lower(), long_names, 5 if word[0].isupper() else 6):
+            continue
         stray.append(word)
     return stray
+
+
+def _near_any(word: str, names: list[str], shortest: int) -> bool:
+    """Whether `word`, of `shortest` letters or more, is one letter (added, dropped or
+    changed) away from one of `names`."""
+    if len(word) < shortest:
+        return False
+    for name in names:
+        if abs(len(name) - len(word)) > 1:
+            continue
+        if len(name) == len(word):
+            if sum(a != b for a, b in zip(name, word, strict=True)) == 1:
+                return True
+            continue
+        short, long = sorted((name, word), key=len)
+        if any(long[:i] + long[i + 1 :] == short for i in range(len(long))):
+            return True
+    return False
 
 
 def restore_name_fragments(

@@ -125,8 +125,8 @@ def _summary_tables(rows: list[dict[str, Any]]) -> list[str]:
         "### News style (share of summaries)",
         "",
         "| set | direction | meta opening left | fragment left | repeated sentence left "
-        "| repairs made |",
-        "|---|---|---|---|---|---|",
+        "| name rendered two ways | repairs made |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         style = row["style"]
@@ -134,15 +134,24 @@ def _summary_tables(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(
             f"| {row['set']} | {row['direction']} | {_num(style['meta_opening'])}% "
             f"| {_num(style['fragment'])}% | {_num(style['repeated_sentence'])}% "
-            f"| {repairs or 'none'} |"
+            f"| {_name_two_ways(row)} | {repairs or 'none'} |"
         )
     lines += [
         "",
         "A repair's share is of the summaries it was made in; faults left are those no "
-        "repair could remove (see `service/checks/style.py`).",
+        "repair could remove (see `service/checks/style.py`). A name rendered two ways: a "
+        "Chinese summary writes one of the article's names in two forms, such as letters and a "
+        "transliteration, or half in each (`service/checks/name_forms.py`).",
         "",
     ]
     return lines + _error_lines(rows)
+
+
+def _name_two_ways(row: dict[str, Any]) -> str:
+    """Names are compared across scripts in Chinese summaries only."""
+    if not row["target"].startswith("zh"):
+        return "n/a"
+    return f"{_num(row['style'].get('name_two_ways'))}%"
 
 
 def _error_lines(rows: list[dict[str, Any]]) -> list[str]:

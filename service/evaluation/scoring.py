@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from ..checks.name_forms import NAME_TWO_WAYS
 from ..checks.stray_words import latin_names, stray_english_words
 from ..checks.style import FRAGMENT, META_OPENING, REPEATED
 from ..text.languages import is_chinese
@@ -18,7 +19,7 @@ from .runners import LangidOutcome, SummaryOutcome, TranslationOutcome
 
 Figures = dict[str, Any]
 GRANULARITIES = ("sentences", "word-pairs", "single-words")
-STYLE_FAULTS = (META_OPENING, FRAGMENT, REPEATED)
+STYLE_FAULTS = (META_OPENING, FRAGMENT, REPEATED, NAME_TWO_WAYS)
 
 
 def _mean(values: Sequence[float]) -> float | None:

@@ -28,7 +28,8 @@ class SummaryChecks(BaseModel):
     style: list[str] = Field(
         default_factory=list,
         description="News-style faults left: 'meta_opening', 'fragment' or "
-        "'repeated_sentence', then the sentence.",
+        "'repeated_sentence', then the sentence; 'name_two_ways', then the name and its forms "
+        "(a Chinese summary that writes one name in two ways).",
     )
     repairs: dict[str, int] = Field(
         default_factory=dict,

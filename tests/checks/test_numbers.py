@@ -244,3 +244,47 @@ def test_chinese_amounts_in_english_units() -> None:
         ("5万", "50,000"),
         ("3.5万亿", "3.5 trillion"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "chinese"),
+    [
+        ("It ended a decades-long dispute.", "它结束了长达数十年的争端。"),  # approximate
+        ("They were teenagers then.", "当时他们还是十几岁少年。"),
+        ("The churches emptied in the 1930s.", "会众在 20 世纪 30 年代撤出。"),  # a decade
+        ("It was built in the 1480s.", "它建于 15 世纪 80 年代。"),
+        ("He beat champions in the 1980s.", "上世纪八十年代，他打败了冠军。"),
+        ("A nineties sitcom star.", "一个 90 年代的情景喜剧明星。"),
+        ("A decade later, the church was built.", "十年后，教堂建成。"),
+        ("During the last three decades, China grew.", "在过去三十年里，中国增长了。"),
+        ("The business is worth double his fortune.", "该业务价值是其身家的两倍。"),
+        ("The words infectious and contagious differ.", "这两个词的含义截然不同。"),
+        ("She was found at 7.55am.", "早上 7:55 发现了她。"),
+        ("A £2.8bn market; it sold for £125m.", "28亿英镑的市场，以 1.25 亿英镑出售。"),
+        ("Over six thousand people.", "能容纳 6 千多人。"),
+        ("Speeds over 160km/h.", "以超过 160 千米每小时的速度。"),
+        ("The next morning he was found dead.", "第二天早晨，他被发现死亡。"),
+        ("A man was stabbed on Friday.", "周五一名男子被刺伤。"),
+        ("It is the only such station.", "这是唯一一个这样的站。"),
+        ("Workers get a three-day weekend.", "工人享受三天的周末。"),
+        ("It was used in World War I and World War II.", "第一次和第二次世界大战期间都使用了。"),
+        ("Biologically non-binary.", "生物非二元。"),
+        ("Before eighteen--though.", "18 岁前。"),
+    ],
+)
+def test_numbers_a_chinese_translation_states_in_other_forms(source: str, chinese: str) -> None:
+    assert unsupported_numbers(chinese, source) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "chinese", "unsupported"),
+    [
+        ("The 6-foot-6 forward grew up there.", "这位身高6.6英尺的前锋在那里长大。", ["6.6"]),
+        ("It ended a decades-long dispute.", "它结束了长达三十年的争端。", ["三十"]),
+        ("He was found on Friday.", "周五三名男子被发现。", ["三"]),
+        ("In the 1930s.", "在 40 年代。", ["40"]),
+        ("Six thousand people.", "7 千人。", ["7"]),
+    ],
+)
+def test_other_numbers_stay_unsupported(source: str, chinese: str, unsupported: list[str]) -> None:
+    assert unsupported_numbers(chinese, source) == unsupported

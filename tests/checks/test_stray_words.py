@@ -101,3 +101,63 @@ def test_names_a_german_article_writes_stay_in_letters_and_word_halves_do_not() 
     german = "Facebook stellt Parse ein. Die Parse-Plattform war bei Entwicklern beliebt."
     chinese = "Facebook关闭了Parse平台。新的标志面向未来-oriented，既熟悉又向前-looking。"
     assert stray_english_words(chinese, latin_names(german)) == ["oriented", "looking"]
+
+
+@pytest.mark.parametrize(
+    ("source", "chinese"),
+    [
+        # a name that opens a sentence alone, never written in lower case
+        ("Flake said his office had issued a statement.", "Flake 表示其办公室已发表声明。"),
+        ("Stark's men took positions along the fence.", "斯塔克(Stark) 的士兵沿着围栏站位。"),
+        # a run the source writes with a possessive
+        ("Grant Anderson's try put Ayr in front.", "Grant Anderson 的进球使 Ayr 领先。"),
+        # accents the translation lost
+        ("The singers Fatih Erkoç and Müslüm Gürses.", "歌手 (Fatih Erkoc) 和 (Muslum Gurses)。"),
+        ("Immigrants lived in Grünerløkka and Søndre.", "移民住在 grünerl kka 和 Sø ndre。"),
+        # a name misspelt by one letter
+        ("Another man ran up from behind the Brink's employee.", "从 Brank 的员工身后跑过。"),
+        # a foreign word the source writes, which is no English word
+        ("Cell comes from the Latin word cella.", "Cell（细胞）一词源自拉丁语cella。"),
+        ("Hotels will likely have wifi.", "酒店可能配有 wifi。"),
+        # addresses, hashtags, emoji codes and metric units
+        (
+            "Follow it: https://apnews.com/hub/russia-ukraine",
+            "关注：https://apnews.com/hub/russia-ukraine",
+        ),
+        ("Mail info@nami.org or see t.me/qr_tjm.", "电邮 info@nami.org，或 t.me/qr_tjm。"),
+        ("I like #bandcamp and @iotar :partyparrot:", "我喜欢 #bandcamp 和 @iotar :partyparrot:"),
+        ("A 35 mm negative, 133 m/s.", "35 mm 底片，133 m/s。"),
+    ],
+)
+def test_names_foreign_words_and_codes_a_translator_keeps_are_not_stray(
+    source: str, chinese: str
+) -> None:
+    assert stray_english_words(chinese, latin_names(source), source) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "chinese", "stray"),
+    [
+        # a word the source writes in lower case too is no name, even where one opens a sentence
+        ("Officials met. The officials agreed.", "Officials 同意。", ["Officials"]),
+        ("Looking ahead, they were looking at it.", "Looking 向前。", ["Looking"]),
+        # weekdays and months are translated
+        ("Tuesday was busy.", "Tuesday 很忙。", ["Tuesday"]),
+        # units that are not metric, and English words the source writes, inflected or not
+        ("Winds of 85 mph and 800 kph.", "风速 85 mph，800 kph。", ["mph", "kph"]),
+        ("Anyone with dash-cam footage.", "有 dash-cam 镜头的人。", ["dash-cam"]),
+        (
+            "Scientists nationalised the abattoirs.",
+            "科学家 nationalised 屠宰场。",
+            ["nationalised"],
+        ),
+        ("The viewport grew.", "扩展 viewport 实现。", ["viewport"]),
+    ],
+)
+def test_english_words_stay_stray(source: str, chinese: str, stray: list[str]) -> None:
+    assert stray_english_words(chinese, latin_names(source), source) == stray
+
+
+def test_words_of_a_source_in_another_language_stay_stray() -> None:
+    german = "Die neue Plattform wurde von den Entwicklern gelobt und bleibt kostenlos."
+    assert stray_english_words("新平台 kostenlos。", latin_names(german), german) == ["kostenlos"]

@@ -212,6 +212,44 @@ def test_style_repairs_and_faults_left_are_counted_per_set(tmp_path: Path) -> No
     )
     [row] = result["summaries"]
     assert row["repairs"] == {"meta_opening": 100.0}
-    assert row["style"] == {"meta_opening": 0.0, "fragment": 0.0, "repeated_sentence": 0.0}
+    assert row["style"] == {
+        "meta_opening": 0.0,
+        "fragment": 0.0,
+        "repeated_sentence": 0.0,
+        "name_two_ways": 0.0,
+    }
     assert row["rouge"]["rouge1"] == 100.0  # the opening was dropped, the news kept
     assert all(output["repairs"] == ["meta_opening"] for output in row["outputs"])
+
+
+def test_a_name_rendered_two_ways_is_counted_per_set(tmp_path: Path) -> None:
+    article = {
+        "doc_id": "a1",
+        "title_en": "Negotiator heads to Washington",
+        "text_en": "Japan's negotiator Akira Arita heads to Washington. Arita hopes for a deal.",
+        "title_zh": "谈判代表前往华盛顿",
+        "text_zh": "日本谈判代表前往华盛顿。",
+    }
+    (tmp_path / "ntrex_docs_dev.jsonl").write_text(json.dumps(article) + "\n", encoding="utf-8")
+
+    def respond(request: GenerationRequest) -> str:
+        if task_of(request) in ("summarize", "summarize_short"):
+            return "Japan's negotiator Akira Arita heads to Washington. Arita hopes for a deal."
+        return "日本谈判代表阿里亚·阿拉蒂前往华盛顿。Arita希望达成协议。"
+
+    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
+    fake = FakeBackend(respond)
+    result = evaluate(
+        EvalOptions(tmp_path, ("ntrex-en",)),
+        settings,
+        lambda _: None,
+        summarizer=fake,
+        translator=fake,
+    )
+    [row] = result["summaries"]
+    assert row["style"]["name_two_ways"] == 100.0
+    assert row["outputs"][0]["style"] == ["name_two_ways: Akira Arita: Arita, 阿里亚·阿拉蒂"]
+    write_report(result, tmp_path / "out")
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "| name rendered two ways |" in markdown
+    assert "| ntrex-en | en → zh-Hans | 0.0% | 0.0% | 0.0% | 100.0% |" in markdown

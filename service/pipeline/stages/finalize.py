@@ -13,7 +13,8 @@
   and Chinese articles), and so are the names of an English summary that its Chinese
   translation does not render;
 - the glossary's renderings replace the wrong forms of its terms (`checks.glossary`);
-- meta openings, fragments and repeated sentences are cut or dropped (`checks.style`).
+- meta openings, fragments and repeated sentences are cut or dropped (`checks.style`), and a
+  name that a Chinese summary writes two ways ("Arita" and 阿拉蒂) is reported there too.
 Each repair is counted by kind in `Finalized.repairs`.
 
 English words left in a Chinese summary are translated by the translator model; those calls
@@ -29,7 +30,8 @@ from dataclasses import dataclass, field
 from ...checks.chinese_names import ChineseReading
 from ...checks.facts import ArticleFacts
 from ...checks.glossary import GlossaryEntry, enforce, renders_name
-from ...checks.names import names_not_rendered
+from ...checks.name_forms import NAME_TWO_WAYS, names_written_two_ways
+from ...checks.names import name_runs, names_not_rendered
 from ...checks.problems import drop_unsupported_numbers, unsupported_names
 from ...checks.stray_words import (
     restore_half_transliterated,
@@ -110,6 +112,11 @@ class Finalizer:
         result.style = tidied.problems
         result.repairs += tidied.repairs
         result.warnings += tidied.warnings
+        if is_chinese(item.language):
+            runs = item.article.name_runs + name_runs(item.translated_from or "")
+            result.style += [
+                f"{NAME_TWO_WAYS}: {name}" for name in names_written_two_ways(result.text, runs)
+            ]
 
     @staticmethod
     def _apply_glossary(item: FinalizeItem, result: Finalized) -> None:

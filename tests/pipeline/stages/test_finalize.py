@@ -265,3 +265,13 @@ def test_a_name_finished_in_letters_is_restored_not_translated(
     ]
     assert result.repairs == ["name_fragment", "name_fragment"]
     assert result.unsupported_names == [] and fake.requests == []
+
+
+def test_a_name_written_two_ways_is_reported_under_style(finalizer: Finalizer) -> None:
+    article = ArticleFacts("Japan's negotiator Akira Arita heads to Washington on Monday.", "en")
+    (result,) = finalizer.run(
+        [FinalizeItem("日本谈判代表阿里亚·阿拉蒂前往华盛顿。Arita周一出发。", "zh-Hans", article)]
+    )
+    assert result.style == ["name_two_ways: Akira Arita: Arita, 阿里亚·阿拉蒂"]
+    (english,) = finalizer.run([FinalizeItem("Akira Arita heads to Washington.", "en", article)])
+    assert english.style == []
