@@ -237,6 +237,14 @@ def _spells(key: str, outline: str, syllables: list[str]) -> bool:
     return False
 
 
+def is_other_word(han: str, words: list[str]) -> bool:
+    """Whether CC-CEDICT lists `han` as a word (图案, "pattern"; 印度, "India") that is no
+    established form of any of `words`: then it does not transliterate them."""
+    if han not in _vocabulary().headwords:
+        return False
+    return not any(han in established_renderings(word) for word in words)
+
+
 def established_renderings(word: str) -> list[str]:
     """The Chinese forms that CC-CEDICT gives the foreign name `word` in Mainland usage:
     "Trump" 特朗普, "Merkel" 默克尔, "Macron" 马克龙 (not the Taiwan form 马克宏). A form counts
@@ -301,6 +309,7 @@ class _Vocabulary:
     capitalized: frozenset[str]  # the first letters of the capitalized ones
     acronyms: frozenset[str]  # the ones in capitals
     names: frozenset[str]  # the capitalized ones, whole, in lower case
+    headwords: frozenset[str]  # the Simplified headwords of two characters or more
 
 
 def _read_vocabulary(entries: list[dict[str, Any]]) -> _Vocabulary:
@@ -308,7 +317,10 @@ def _read_vocabulary(entries: list[dict[str, Any]]) -> _Vocabulary:
     capitalized: set[str] = set()
     acronyms: set[str] = set()
     names: set[str] = set()
+    headwords: set[str] = set()
     for entry in entries:
+        if len(entry["simplified"]) > 1:
+            headwords.add(entry["simplified"])
         for gloss in entry["definitions"]:
             for word in LATIN_RUN.findall(gloss):
                 if word.islower():
@@ -318,7 +330,7 @@ def _read_vocabulary(entries: list[dict[str, Any]]) -> _Vocabulary:
                     names.add(word.lower())
                     if len(word) > 1 and word.isupper():
                         acronyms.add(word)
-    return _Vocabulary(*map(frozenset, (ordinary, capitalized, acronyms, names)))
+    return _Vocabulary(*map(frozenset, (ordinary, capitalized, acronyms, names, headwords)))
 
 
 def _english_outline(word: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..errors import LingosumError
 from ..text.scripts import HAN, HAN_CHAR, LATIN, LATIN_RUN
-from .chinese_names import transliteration_spans
+from .chinese_names import is_other_word, transliteration_spans
 
 MAX_ENTRIES = 500
 MAX_TERM_CHARS = 200
@@ -172,7 +172,11 @@ def _wrong_forms(
             if len(word) > 1:
                 spans += [(m.start(), m.end()) for m in _pattern(word).finditer(text)]
         if not kept:  # the model's own transliteration, only where it wrote no rendering
-            spans += transliteration_spans(words, text)
+            spans += [
+                (start, end)
+                for start, end in transliteration_spans(words, text)
+                if not is_other_word(text[start:end], words)
+            ]
         spans = _with_attached_han(text, spans, words)
     return _merged([s for s in spans if not any(_overlap(s, k) for k in kept)], text)
 

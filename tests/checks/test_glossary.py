@@ -111,3 +111,11 @@ def test_words_that_only_sound_like_the_name_are_left_alone() -> None:
     assert enforce(raw, [ARITA], "zh-Hans", english) == GlossaryCheck(raw, [], [])
     transliterated = raw.replace("有田秋", "阿里亚·阿拉蒂")
     assert enforce(transliterated, [ARITA], "zh-Hans", english).text == raw
+
+
+def test_a_dictionary_word_is_not_taken_for_a_transliteration_of_the_term() -> None:
+    """图案 ("pattern") sounds like no part of "Indian" closely enough to matter, and 印度 is
+    CC-CEDICT's India: neither is replaced; the entry is reported instead."""
+    entry = GlossaryEntry("Indian", "Indian", "印度人")
+    check = enforce("他展示了印度国旗图案。", [entry], "zh", "He showed the Indian flag pattern.")
+    assert (check.text, check.repaired, check.not_honoured) == ("他展示了印度国旗图案。", [], [entry])
