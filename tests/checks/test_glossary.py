@@ -117,5 +117,6 @@ def test_a_dictionary_word_is_not_taken_for_a_transliteration_of_the_term() -> N
     """图案 ("pattern") sounds like no part of "Indian" closely enough to matter, and 印度 is
     CC-CEDICT's India: neither is replaced; the entry is reported instead."""
     entry = GlossaryEntry("Indian", "Indian", "印度人")
-    check = enforce("他展示了印度国旗图案。", [entry], "zh", "He showed the Indian flag pattern.")
-    assert (check.text, check.repaired, check.not_honoured) == ("他展示了印度国旗图案。", [], [entry])
+    summary = "他展示了印度国旗图案。"
+    check = enforce(summary, [entry], "zh", "He showed the Indian flag pattern.")
+    assert (check.text, check.repaired, check.not_honoured) == (summary, [], [entry])
