@@ -124,7 +124,8 @@ class BatchScheduler:
         self.stats = BatchStats()
 
     def fits(self, job: BatchJob) -> bool:
-        return len(job.prompt) + job.max_new_tokens <= self._context_tokens
+        needed = len(job.prompt) + job.max_new_tokens
+        return job.max_new_tokens > 0 and needed <= self._context_tokens
 
     def run(self, jobs: Sequence[BatchJob]) -> list[Generation]:
         if not all(self.fits(job) for job in jobs):

@@ -155,6 +155,7 @@ def test_the_kv_cells_in_use_stay_within_the_context() -> None:
     assert runner.stats.most_live == 2, "only two fit the context at once"
     assert decoder.peak_cells <= 10 + 2 * (10 + 8)
     assert not runner.fits(BatchJob(prompt(0, length=40), 20))
+    assert not runner.fits(BatchJob(prompt(0), 0)), "no room to answer: the single path's call"
     with pytest.raises(ValueError):
         runner.run([BatchJob(prompt(0, length=40), 20), BatchJob(prompt(1), 5)])
 
