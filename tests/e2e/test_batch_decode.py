@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.backends import ModelSpec, load_backend
+from service.backends import ChatMessage, GenerationRequest, ModelSpec, load_backend
 from service.backends.llama_cpp import LlamaCppBackend
 from service.pipeline.stages.detect import LanguageDetector
 from service.settings import Settings
@@ -58,3 +58,35 @@ def test_a_batch_of_three_articles_is_decoded_together(tmp_path: Path) -> None:
     assert len(together) >= 2, backend.batch_stats
     for stats in together:
         assert stats.passes < stats.generated, stats
+
+
+def test_a_request_alone_on_the_batch_path_gets_the_single_calls_text() -> None:
+    """The batch path's prompt (from the model's chat handler) and greedy loop match
+    create_chat_completion's: run alone, without other sequences' arithmetic beside it, the
+    text and the token counts are the same."""
+    require_default_model()
+    settings = Settings(warmup=False, batch_sequences=2)
+    backend = load_backend(ModelSpec.parse(settings.summarizer_model), settings)
+    assert isinstance(backend, LlamaCppBackend)
+    request = GenerationRequest(
+        (
+            ChatMessage("system", "You are a careful news editor."),
+            ChatMessage("user", f"Summarize in one sentence:\n{ARTICLES[1]}"),
+        ),
+        ARTICLES[1],
+        "en",
+        "en",
+        max_new_tokens=40,
+        max_sentences=1,
+    )
+    try:
+        single = backend.generate([request])[0]
+        [alone] = backend._scheduler().run([backend._job(request)])
+    finally:
+        backend.close()
+    assert single.text and single.completion_tokens > 3
+    assert (alone.text, alone.prompt_tokens, alone.completion_tokens) == (
+        single.text,
+        single.prompt_tokens,
+        single.completion_tokens,
+    )
