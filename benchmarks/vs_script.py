@@ -44,7 +44,7 @@ def main() -> None:
     settings = Settings()
     model_file = str(resolve_gguf(settings.summarizer_model, settings.model_dir))
     article = (args.samples_dir / SAMPLE).read_text(encoding="utf-8")
-    llm = script_baseline.load(model_file, settings.inference_threads)
+    llm = script_baseline.load(model_file, settings.inference_threads) if args.rounds else None
     server = Server.start(args.port)
     reference = Server.start(checkout=args.reference) if args.reference else None
     report: dict[str, Any] = {
@@ -58,7 +58,8 @@ def main() -> None:
     if reference:
         report["reference"] = {"checkout": _describe(args.reference), "runs": []}
     try:
-        script_baseline.summarize(llm, _WARM_UP)
+        if llm is not None:
+            script_baseline.summarize(llm, _WARM_UP)
         for each in (server, reference):
             if each:
                 _post(each.client, "/v1/summarize", {"text": _WARM_UP})
@@ -70,7 +71,7 @@ def main() -> None:
                 report["reference"]["runs"].append(_lingosum_run(reference, article))
             _save(report, args.out)
         if args.feed_size:
-            report["feed"] = _feed(server.client, args.data_dir, args.feed_size)
+            report["feed"] = _feed(server, args.data_dir, args.feed_size, args.feed_rounds)
         report["server_peak_rss_mb"] = server.peak_rss_mb()
         report["load_average"].append(_load_average())
     finally:
@@ -96,6 +97,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="3 rounds and a feed of 4.")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--feed-size", type=int, default=8, help="0 skips the feed.")
+    parser.add_argument(
+        "--feed-rounds", type=int, default=1, help="Feed rounds, single and batch interleaved."
+    )
     parser.add_argument("--port", type=int, default=0, help="lingosum's port; 0 picks one.")
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--samples-dir", type=Path, default=ROOT.parent / "shared" / "samples")
@@ -144,16 +148,29 @@ def _lingosum_run(server: Server, article: str) -> dict[str, Any]:
     }
 
 
-def _feed(client: httpx.Client, data_dir: Path, size: int) -> dict[str, Any]:
+def _feed(server: Server, data_dir: Path, size: int, rounds: int) -> dict[str, Any]:
+    """The articles as single calls and as one batch call, `rounds` times, the order of the
+    two swapped every round; wall and server CPU seconds of each."""
     articles = feed_articles(data_dir, size)
-    _say(f"feed: {size} articles, one call each")
-    started = time.perf_counter()
-    singles = [_post(client, "/v1/summarize", {"text": a.text}) for a in articles]
-    one_by_one = time.perf_counter() - started
-    _say(f"feed: the same {size} articles in one batch call")
-    started = time.perf_counter()
-    batch = _post(client, "/v1/summarize/batch", {"items": [{"text": a.text} for a in articles]})
-    together = time.perf_counter() - started
+    runs: list[dict[str, Any]] = []
+    singles: list[Any] = []
+    batch: Any = None
+    for round_number in range(rounds):
+        run: dict[str, Any] = {"load_average": _load_average()}
+        ways = ["single", "batch"] if round_number % 2 == 0 else ["batch", "single"]
+        for way in ways:
+            _say(f"feed round {round_number + 1}/{rounds}: {size} articles, {way}")
+            started, cpu = time.perf_counter(), server.cpu_seconds()
+            if way == "single":
+                singles = [
+                    _post(server.client, "/v1/summarize", {"text": a.text}) for a in articles
+                ]
+            else:
+                items = [{"text": a.text} for a in articles]
+                batch = _post(server.client, "/v1/summarize/batch", {"items": items})
+            run[f"{way}_s"] = round(time.perf_counter() - started, 1)
+            run[f"{way}_cpu_s"] = round(server.cpu_seconds() - cpu, 1)
+        runs.append(run)
     same = sum(
         single["summaries"] == (item["result"] or {}).get("summaries")
         for single, item in zip(singles, batch["items"], strict=True)
@@ -163,14 +180,26 @@ def _feed(client: httpx.Client, data_dir: Path, size: int) -> dict[str, Any]:
         for single in singles
         for step in single["route"]
     )
+    one_by_one = statistics.median(r["single_s"] for r in runs)
+    together = statistics.median(r["batch_s"] for r in runs)
+    single_cpu = statistics.median(r["single_cpu_s"] for r in runs)
+    batch_cpu = statistics.median(r["batch_cpu_s"] for r in runs)
     return {
         "articles": size,
+        "rounds": runs,
         "finalize_model_calls": finalize_calls,
         "mean_words": round(statistics.mean(a.words for a in articles)),
         "single_calls_s": round(one_by_one, 1),
         "batch_s": round(together, 1),
         "batch_x_single": round(one_by_one / together, 2),
+        "single_calls_cpu_s": round(single_cpu, 1),
+        "batch_cpu_s": round(batch_cpu, 1),
+        "batch_x_single_cpu": round(single_cpu / batch_cpu, 2),
         "same_summaries": same,
+        "texts": {
+            "single": [s["summaries"] for s in singles],
+            "batch": [(item["result"] or {}).get("summaries") for item in batch["items"]],
+        },
     }
 
 
@@ -181,6 +210,27 @@ def _post(client: httpx.Client, path: str, body: dict[str, Any]) -> Any:
 
 
 def markdown(report: dict[str, Any]) -> str:
+    lines = _sample_lines(report) if report["script"] else []
+    if feed := report.get("feed"):
+        lines.append(
+            f"\nFeed of {feed['articles']} XSum articles (mean {feed['mean_words']} words): "
+            f"{feed['single_calls_s']} s as single calls, {feed['batch_s']} s as one batch: "
+            f"**{feed['batch_x_single']}×**; {feed['same_summaries']} of {feed['articles']} "
+            "documents got the same summaries both ways; finalize called the model for "
+            f"{feed['finalize_model_calls']} of them (single calls)."
+        )
+        if "batch_cpu_s" in feed:
+            lines.append(
+                f"Server CPU seconds: {feed['single_calls_cpu_s']} single, {feed['batch_cpu_s']} "
+                f"batch: **{feed['batch_x_single_cpu']}×** (medians of {len(feed['rounds'])} "
+                "rounds, the order swapped every round)."
+            )
+    lines.append(f"\nPeak RSS of the server: {report['server_peak_rss_mb']} MB.")
+    lines.append(f"Load average (1, 5, 15 min) at start and end: {report['load_average']}.")
+    return "\n".join(lines) + "\n"
+
+
+def _sample_lines(report: dict[str, Any]) -> list[str]:
     script = statistics.median(r["seconds"] for r in report["script"])
     ours = statistics.median(r["seconds"] for r in report["lingosum"])
     lines = [
@@ -209,17 +259,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"{', '.join(_per_round(reference['runs'], report['script']))}); "
             f"lingosum / reference: **{ours / theirs:.2f}×**."
         ]
-    if feed := report.get("feed"):
-        lines.append(
-            f"\nFeed of {feed['articles']} XSum articles (mean {feed['mean_words']} words): "
-            f"{feed['single_calls_s']} s as single calls, {feed['batch_s']} s as one batch: "
-            f"**{feed['batch_x_single']}×**; {feed['same_summaries']} of {feed['articles']} "
-            "documents got the same summaries both ways; finalize called the model for "
-            f"{feed['finalize_model_calls']} of them (single calls)."
-        )
-    lines.append(f"\nPeak RSS of the server: {report['server_peak_rss_mb']} MB.")
-    lines.append(f"Load average (1, 5, 15 min) at start and end: {report['load_average']}.")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _row(name: str, runs: list[dict[str, Any]]) -> str:

@@ -27,6 +27,8 @@ _MODELS = (
     "threads",
     "context_tokens",
     "prompt_cache_mb",
+    "batch_sequences",
+    "batch_context_tokens",
     "device",
     "dtype",
     "offline",

@@ -95,6 +95,18 @@ class Settings(BaseSettings):
         description="Memory for llama.cpp's processed prompts, reused when a prompt starts "
         "like a recent one; 0 (the default) turns the cache off.",
     )
+    batch_sequences: int = Field(
+        4,
+        ge=1,
+        description="Most requests a llama.cpp model decodes together, one token each per pass, "
+        "when a batch or job step gives it several; 1 runs them one at a time.",
+    )
+    batch_context_tokens: int = Field(
+        4096,
+        ge=512,
+        description="KV cache shared by the requests decoded together (each takes its prompt "
+        "and its longest answer); a request too long for it runs on its own.",
+    )
     device: str = Field("auto", description="transformers device: auto, cpu, cuda, cuda:N or mps.")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         "auto", description="transformers dtype; auto picks bfloat16 on GPU, float32 on CPU."

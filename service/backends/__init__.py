@@ -31,6 +31,8 @@ def load_backend(spec: ModelSpec, settings: Settings) -> Backend:
             context_tokens=settings.context_tokens,
             threads=settings.inference_threads,
             prompt_cache_mb=settings.prompt_cache_mb,
+            batch_sequences=settings.batch_sequences,
+            batch_context_tokens=settings.batch_context_tokens,
         )
     if spec.kind == "openai":
         from .openai_compat import OpenAICompatBackend

@@ -12,7 +12,10 @@ import llama_cpp
 import numpy as np
 
 from ..text.sentences import split_sentences
-from .base import Generation, GenerationRequest, Progress
+from .base import ChatMessage, Generation, GenerationRequest, Progress
+from .llama_batch import BatchJob, BatchScheduler, BatchStats, LlamaDecoder
+
+_N_BATCH = 512
 
 
 class LlamaCppBackend:
@@ -26,6 +29,8 @@ class LlamaCppBackend:
         context_tokens: int,
         threads: int,
         prompt_cache_mb: int = 0,
+        batch_sequences: int = 1,
+        batch_context_tokens: int = 4096,
     ) -> None:
         from llama_cpp import Llama
         from llama_cpp.llama_cache import LlamaRAMCache
@@ -36,13 +41,18 @@ class LlamaCppBackend:
             n_ctx=context_tokens,
             n_threads=threads,
             n_threads_batch=threads,
-            n_batch=512,
+            n_batch=_N_BATCH,
             verbose=False,
         )
         if prompt_cache_mb:
             # Keeps the processed state of recent prompts, so a prompt that starts like an
             # earlier one (the same instructions; an article being revised) resumes from it.
             self._llama.set_cache(LlamaRAMCache(capacity_bytes=prompt_cache_mb << 20))
+        self._batch_sequences = batch_sequences
+        self._batch_context_tokens = batch_context_tokens
+        self._batch: BatchScheduler | None = None  # made at the first call with several requests
+        self._decoder: LlamaDecoder | None = None
+        self.batch_stats: list[BatchStats] = []  # one per batched call, newest last (a few kept)
 
     @property
     def name(self) -> str:
@@ -56,8 +66,51 @@ class LlamaCppBackend:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
-        # llama-cpp-python's high-level API decodes one sequence at a time.
-        return [self._generate_one(request) for request in requests]
+        if len(requests) < 2 or self._batch_sequences < 2:
+            return [self._generate_one(request) for request in requests]
+        return self._generate_together(requests)
+
+    def _generate_together(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        """Several requests decoded in one multi-sequence batch (see llama_batch); a request
+        too long for the batch context runs on its own afterwards."""
+        scheduler = self._scheduler()
+        jobs = [self._job(request) for request in requests]
+        together = [i for i, job in enumerate(jobs) if scheduler.fits(job)]
+        results: list[Generation | None] = [None] * len(requests)
+        if len(together) > 1:
+            generations = scheduler.run([jobs[i] for i in together])
+            for i, generation in zip(together, generations, strict=True):
+                results[i] = generation
+            self.batch_stats = [*self.batch_stats[-7:], scheduler.stats]
+        return [
+            result if result is not None else self._generate_one(request)
+            for request, result in zip(requests, results, strict=True)
+        ]
+
+    def _scheduler(self) -> BatchScheduler:
+        if self._batch is None:
+            self._decoder = LlamaDecoder(
+                self._llama,
+                sequences=self._batch_sequences,
+                context_tokens=self._batch_context_tokens,
+                n_batch=_N_BATCH,
+            )
+            self._batch = BatchScheduler(
+                self._decoder,
+                max_sequences=self._batch_sequences,
+                context_tokens=self._batch_context_tokens,
+                n_batch=_N_BATCH,
+            )
+        return self._batch
+
+    def _job(self, request: GenerationRequest) -> BatchJob:
+        """The request as create_chat_completion would run it: the prompt's tokens from the
+        model's own chat handler, and the answer's limit cut to fit the context."""
+        prompt, stop = chat_prompt(self._llama, request.messages)
+        limit = request.max_new_tokens
+        if limit + len(prompt) >= self.context_tokens:
+            limit = self.context_tokens - len(prompt)
+        return BatchJob(tuple(prompt), limit, request.max_sentences, stop, request.progress)
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         messages: Any = [{"role": m.role, "content": m.content} for m in request.messages]
@@ -162,6 +215,8 @@ class LlamaCppBackend:
         return processor
 
     def close(self) -> None:
+        if self._decoder is not None:
+            self._decoder.close()
         self._llama.close()
 
 
@@ -181,3 +236,39 @@ def _stopwatch(first_scores: list[float]) -> Any:
         return scores
 
     return processor
+
+
+class _Prompted(Exception):
+    def __init__(self, completion: dict[str, Any]) -> None:
+        self.completion = completion
+
+
+class _PromptRecorder:
+    """Stands in for the Llama a chat handler is given: it tokenizes with the real one and,
+    asked for the completion, hands back the prompt and the stop strings instead."""
+
+    verbose = False
+
+    def __init__(self, llama: Any) -> None:
+        self.tokenize = llama.tokenize
+
+    def create_completion(self, **completion: Any) -> Any:
+        raise _Prompted(completion)
+
+
+def chat_prompt(llama: Any, messages: Sequence[ChatMessage]) -> tuple[list[int], tuple[str, ...]]:
+    """The tokens and stop strings that `llama.create_chat_completion(messages)` would use."""
+    from llama_cpp import llama_chat_format
+
+    handler: Any = (
+        llama.chat_handler
+        or llama._chat_handlers.get(llama.chat_format)
+        or llama_chat_format.get_chat_completion_handler(llama.chat_format)
+    )
+    chat: Any = [{"role": m.role, "content": m.content} for m in messages]
+    try:
+        handler(llama=_PromptRecorder(llama), messages=chat, stop=[])
+    except _Prompted as prompted:
+        stop = prompted.completion.get("stop") or []
+        return list(prompted.completion["prompt"]), tuple([stop] if isinstance(stop, str) else stop)
+    raise RuntimeError("the chat handler did not ask for a completion")
