@@ -108,6 +108,12 @@ class Settings(BaseSettings):
         description="Chinese sources: summarize in Chinese then translate into English "
         "('translate'), or summarize directly into each language ('direct').",
     )
+    support_check: Literal["sentence", "list", "off"] = Field(
+        "sentence",
+        description="Ask the summarizer whether the article states each sentence of an English "
+        "summary and drop those it does not: one question per 'sentence', one question "
+        "listing them all ('list'), or 'off'.",
+    )
     max_text_chars: int = Field(
         200_000, ge=1, description="Largest article accepted, in characters; larger gets 413."
     )

@@ -107,7 +107,7 @@ class Summarizer:
             i
             for i, (item, _, _) in enumerate(drafts)
             if self.backend.follows_instructions
-            and self.backend.count_tokens(item.text) <= self._chunk_tokens
+            and self.fits_one_pass(item)
         ]
         requests = []
         for i in wanted:
@@ -126,6 +126,16 @@ class Summarizer:
             revised[i] = StageOutput.of(text, generation)
         return revised
 
+    def question(self, item: SummarizeItem, task: str, **fields: object) -> GenerationRequest:
+        """A request for `task` about the item's article, worded so that its prompt opens as
+        the summary's own did (the system message, then the article): a backend that keeps
+        the last prompt processed reads only what follows the article."""
+        return self._request(item, task=task, **fields)
+
+    def fits_one_pass(self, item: SummarizeItem) -> bool:
+        """Whether the article was summarized whole, so a question can quote it whole."""
+        return self.backend.count_tokens(item.text) <= self._chunk_tokens
+
     def _long_texts(self, items: list[SummarizeItem]) -> dict[int, list[str]]:
         split = {
             i: chunk_text(item.text, self.backend.count_tokens, self._chunk_tokens)
@@ -139,7 +149,13 @@ class Summarizer:
         )
 
     def _request(
-        self, item: SummarizeItem, *, task: str = "", part: int = 1, parts: int = 1
+        self,
+        item: SummarizeItem,
+        *,
+        task: str = "",
+        part: int = 1,
+        parts: int = 1,
+        **extra: object,
     ) -> GenerationRequest:
         """A request for `task`; by default the whole-article summary of the item's length."""
         task = task or ("summarize_short" if item.length == "short" else "summarize")
@@ -162,6 +178,7 @@ class Summarizer:
             part=part,
             parts=parts,
             glossary=prompt_lines(item.terms, item.target),
+            **extra,
         )
 
 
