@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "eval" / "cnndm_en_dev.jsonl"
 LABELS = ROOT / "tests" / "fixtures" / "support_labels.jsonl"
 SAMPLE = ROOT / "service" / "api" / "static" / "demo" / "sample-article.en.txt"
+NTREX = Path("/work/.mirror/MicrosoftTranslator+NTREX/repo")  # a git mirror; read, never copied
+NTREX_DOCS = DATA.with_name("ntrex_docs_dev.jsonl")  # the documents' ids and line counts
+NTREX_SAMPLE = ("rt.com.91337", "euronews-en.153835", "upi.176266", "cnbc.com.6790")
 WU_RONGRONG = "eaf4a7864208468af3cdc858185b807d54110e95"  # the issue's detained activists
 
 
@@ -48,8 +52,34 @@ def sample_ids(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def articles() -> dict[str, str]:
+    """The sample's articles by key: a CNN/DM id, or "ntrex-jpn:<doc id>" for an NTREX
+    document in Japanese (its title, a blank line, then its text); the NTREX ones only where
+    the mirror is here."""
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
-    return {row["id"]: row["article"] for row in rows}
+    texts = {row["id"]: row["article"] for row in rows}
+    if NTREX.is_dir() and NTREX_DOCS.is_file():
+        texts |= ntrex_documents("jpn")
+    return texts
+
+
+def ntrex_documents(code: str) -> dict[str, str]:
+    shown = subprocess.run(
+        ["git", "-C", str(NTREX), "show", f"HEAD:NTREX-128/newstest2019-ref.{code}.txt"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line.strip() for line in shown.stdout.splitlines()]
+    documents, start = {}, 0
+    for row in map(json.loads, NTREX_DOCS.read_text(encoding="utf-8").splitlines()):
+        title, *body = lines[start : start + row["n_sentences"]]
+        documents[f"ntrex-{code}:{row['doc_id']}"] = f"{title}\n\n" + "\n".join(body)
+        start += row["n_sentences"]
+    return documents
+
+
+def source_of(article: str) -> str:
+    return "ja" if article.startswith("ntrex-jpn:") else "en"
 
 
 @dataclass(frozen=True)
@@ -72,26 +102,30 @@ def article_text(label: Labelled, texts: dict[str, str]) -> str:
 
 
 def verdicts_on(
-    labels: Sequence[Labelled], texts: dict[str, str], check: SupportCheck
-) -> tuple[list[bool | None], float]:
-    """The check's verdict on each labelled sentence (True: supported), asked summary by
-    summary as the engine asks them, and the seconds it took."""
+    labels: Sequence[Labelled], texts: dict[str, str], checks: Sequence[SupportCheck]
+) -> list[tuple[list[bool | None], float]]:
+    """Each check's verdict on each labelled sentence (True: supported), asked summary by
+    summary as the engine asks them, and the seconds it took. The checks take turns on each
+    summary, so the article is processed once for all of them: the first check of each
+    summary pays for reading it."""
     summaries = list(dict.fromkeys((label.article, label.summary) for label in labels))
-    items = [
-        SupportItem(
-            SummarizeItem(article_text(Labelled(a, s, "", True), texts), None, "en", "en", "medium"),
-            s,
-        )
-        for a, s in summaries
+    found: list[dict[tuple[str, str, str], bool | None]] = [{} for _ in checks]
+    seconds = [0.0 for _ in checks]
+    for article, summary in summaries:
+        text = article_text(Labelled(article, summary, "", True), texts)
+        title, _, body = text.partition("\n\n") if source_of(article) != "en" else ("", "", text)
+        asked = SummarizeItem(body, title or None, source_of(article), "en", "medium")
+        item = SupportItem(asked, summary)
+        for n, check in enumerate(checks):
+            started = time.perf_counter()
+            [verdicts], _ = check.verdicts([item])
+            seconds[n] += time.perf_counter() - started
+            for sentence, verdict in zip(split_sentences(summary), verdicts, strict=False):
+                found[n][(article, summary, sentence)] = verdict
+    return [
+        ([by_sentence.get((lb.article, lb.summary, lb.sentence)) for lb in labels], spent)
+        for by_sentence, spent in zip(found, seconds, strict=True)
     ]
-    started = time.perf_counter()
-    found, _ = check.verdicts(items)
-    seconds = time.perf_counter() - started
-    by_sentence: dict[tuple[str, str, str], bool | None] = {}
-    for (article, summary), verdicts in zip(summaries, found, strict=True):
-        for sentence, verdict in zip(split_sentences(summary), verdicts, strict=False):
-            by_sentence[(article, summary, sentence)] = verdict
-    return [by_sentence.get((lb.article, lb.summary, lb.sentence)) for lb in labels], seconds
 
 
 def recall_precision(
@@ -112,21 +146,33 @@ def _summarizer(settings: Settings) -> Summarizer:
     return Summarizer(backend, PromptBook(settings.prompts_dir), settings.chunk_tokens)
 
 
-def draft(out: Path, length: str) -> None:
+def draft(out: Path, length: str, model: str | None, skip: int) -> None:
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
-    texts = {row["id"]: row["article"] for row in rows}
-    engine = Engine(Settings(support_check="off", warmup=False))
+    texts = articles()
+    models = {"summarizer_model": model, "translator_model": model} if model else {}
+    engine = Engine(Settings(support_check="off", warmup=False, **models))  # type: ignore[arg-type]
     engine.start()
-    with out.open("w", encoding="utf-8") as lines:
-        for article in sample_ids(rows):
+    with out.open("a", encoding="utf-8") as lines:
+        for article in [*sample_ids(rows), *(f"ntrex-jpn:{d}" for d in NTREX_SAMPLE)][skip:]:
             started = time.perf_counter()
-            [result] = engine.summarize(
-                [Document(texts[article], targets=("en",), length=length)]  # type: ignore[arg-type]
+            title, _, body = (
+                texts[article].partition("\n\n")
+                if source_of(article) != "en"
+                else ("", "", texts[article])
             )
+            document = Document(
+                body,
+                title or None,
+                source_of(article),
+                targets=("en",),
+                length=length,  # type: ignore[arg-type]
+            )
+            [result] = engine.summarize([document])
             assert isinstance(result, DocumentResult), result
             summary = result.summaries["en"].text
             for sentence in split_sentences(summary):
                 row = {"article": article, "summary": summary, "sentence": sentence}
+                row["model"] = engine.settings.summarizer_model
                 lines.write(json.dumps(row, ensure_ascii=False) + "\n")
             lines.flush()
             print(f"{article}: {time.perf_counter() - started:.1f}s\n  {summary}", flush=True)
@@ -134,10 +180,12 @@ def draft(out: Path, length: str) -> None:
 
 def score(modes: Sequence[Mode]) -> None:
     labels = read_labels()
-    texts = articles()
     summarizer = _summarizer(Settings(warmup=False))
-    for mode in modes:
-        verdicts, seconds = verdicts_on(labels, texts, SupportCheck(summarizer, mode))
+    checks = [SupportCheck(summarizer, mode) for mode in modes]
+    print(f"{len(labels)} sentences, {sum(not lb.supported for lb in labels)} unsupported")
+    for mode, (verdicts, seconds) in zip(
+        modes, verdicts_on(labels, articles(), checks), strict=True
+    ):
         recall, precision, flags, unsupported = recall_precision(labels, verdicts)
         unknown = sum(verdict is None for verdict in verdicts)
         print(
@@ -147,39 +195,37 @@ def score(modes: Sequence[Mode]) -> None:
             flush=True,
         )
         for label, verdict in zip(labels, verdicts, strict=True):
-            if verdict is not (label.supported or None) and not (verdict and label.supported):
+            if verdict is None or verdict != label.supported:
                 print(f"   labelled {label.supported}, said {verdict}: {label.sentence}")
 
 
-def cost(rounds: int, length: str) -> None:
-    """Seconds per article on the sample article, the check off and on in turns, one engine
-    each on one model load's worth of threads (they run one at a time)."""
+def cost(rounds: int, length: str, mode: Mode) -> None:
+    """Seconds per article on the sample article, the check off and on in turns (one engine
+    each; they run one at a time); the route times the check's calls on their own."""
     text = SAMPLE.read_text(encoding="utf-8")
-    engines = {mode: Engine(Settings(support_check=mode)) for mode in ("off", "sentence", "list")}
+    engines = {name: Engine(Settings(support_check=name)) for name in ("off", mode)}
     for engine in engines.values():
         engine.start()
-    seconds: dict[str, list[float]] = {mode: [] for mode in engines}
-    cpu: dict[str, list[float]] = {mode: [] for mode in engines}
+    seconds: dict[str, list[float]] = {name: [] for name in engines}
     for round_ in range(rounds):
-        for mode, engine in engines.items():
-            wall, used = time.perf_counter(), time.process_time()
+        for name, engine in engines.items():
+            started, load = time.perf_counter(), os.getloadavg()[0]
             [result] = engine.summarize([Document(text, length=length)])  # type: ignore[arg-type]
             assert isinstance(result, DocumentResult), result
-            seconds[mode].append(time.perf_counter() - wall)
-            cpu[mode].append(time.process_time() - used)
-            support = [e for e in result.route if e.stage == "support"]
+            seconds[name].append(time.perf_counter() - started)
+            calls = [
+                (e.stage, round(e.ms / 1000, 1), e.prompt_tokens, e.completion_tokens)
+                for e in result.route
+                if e.prompt_tokens
+            ]
             print(
-                f"round {round_ + 1} {mode}: {seconds[mode][-1]:.1f}s wall, "
-                f"{cpu[mode][-1]:.1f}s CPU, load {os.getloadavg()[0]:.2f}; "
-                f"support calls {[(e.ms, e.prompt_tokens, e.completion_tokens) for e in support]}"
+                f"round {round_ + 1} {name}: {seconds[name][-1]:.1f}s, load {load:.2f} to "
+                f"{os.getloadavg()[0]:.2f}; calls (stage, s, read, written) {calls}"
                 f"\n  en: {result.summaries['en'].text}\n  warnings: {result.warnings}",
                 flush=True,
             )
-    for mode in engines:
-        print(
-            f"{mode}: median {sorted(seconds[mode])[len(seconds[mode]) // 2]:.1f}s wall, "
-            f"{sorted(cpu[mode])[len(cpu[mode]) // 2]:.1f}s CPU per article"
-        )
+    for name, spent in seconds.items():
+        print(f"{name}: {', '.join(f'{s:.1f}' for s in spent)} s per article")
 
 
 def main() -> None:
@@ -188,18 +234,21 @@ def main() -> None:
     drafting = commands.add_parser("draft")
     drafting.add_argument("--out", type=Path, required=True)
     drafting.add_argument("--length", default="medium")
+    drafting.add_argument("--model", help="another summarizer (a model spec)")
+    drafting.add_argument("--skip", type=int, default=0, help="start at this sample article")
     scoring = commands.add_parser("score")
     scoring.add_argument("--modes", nargs="+", default=["sentence", "list"])
     costing = commands.add_parser("cost")
     costing.add_argument("--rounds", type=int, default=2)
     costing.add_argument("--length", default="medium")
+    costing.add_argument("--mode", default="sentence")
     args = parser.parse_args()
     if args.command == "draft":
-        draft(args.out, args.length)
+        draft(args.out, args.length, args.model, args.skip)
     elif args.command == "score":
         score(args.modes)
     else:
-        cost(args.rounds, args.length)
+        cost(args.rounds, args.length, args.mode)
 
 
 if __name__ == "__main__":

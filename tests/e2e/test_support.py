@@ -36,7 +36,7 @@ def test_the_check_catches_the_labelled_unsupported_sentences() -> None:
     try:
         check = SupportCheck(Summarizer(backend, PromptBook(settings.prompts_dir), 3072))
         labels = read_labels()
-        verdicts, _ = verdicts_on(labels, articles(), check)
+        [(verdicts, _)] = verdicts_on(labels, articles(), [check])
     finally:
         backend.close()
     recall, precision, flags, unsupported = recall_precision(labels, verdicts)
