@@ -106,8 +106,7 @@ class Summarizer:
         wanted = [
             i
             for i, (item, _, _) in enumerate(drafts)
-            if self.backend.follows_instructions
-            and self.fits_one_pass(item)
+            if self.backend.follows_instructions and self.fits_one_pass(item)
         ]
         requests = []
         for i in wanted:

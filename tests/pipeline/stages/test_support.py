@@ -79,9 +79,9 @@ def test_a_sentence_the_article_does_not_state_is_dropped_before_translation(
     assert f"Dropped a sentence the article does not support: {FALSE}" in result.warnings
     support = [entry for entry in result.route if entry.stage == "support"]
     assert [(e.model, e.source, e.target) for e in support] == [("fake", "en", "en")]
-    assert [e.stage for e in result.route].index("support") < [
-        e.stage for e in result.route
-    ].index("translate")
+    assert [e.stage for e in result.route].index("support") < [e.stage for e in result.route].index(
+        "translate"
+    )
 
 
 def test_the_question_opens_as_the_summary_prompt_did(tmp_path: Path) -> None:
