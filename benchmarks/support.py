@@ -102,13 +102,18 @@ def article_text(label: Labelled, texts: dict[str, str]) -> str:
 
 
 def verdicts_on(
-    labels: Sequence[Labelled], texts: dict[str, str], checks: Sequence[SupportCheck]
+    labels: Sequence[Labelled],
+    texts: dict[str, str],
+    checks: Sequence[SupportCheck],
+    progress: bool = False,
 ) -> list[tuple[list[bool | None], float]]:
     """Each check's verdict on each labelled sentence (True: supported), asked summary by
-    summary as the engine asks them, and the seconds it took. The checks take turns on each
-    summary, so the article is processed once for all of them: the first check of each
+    summary as the engine asks them, and the seconds it took (summaries with an unsupported
+    sentence first; with `progress`, each summary's verdicts as they come). The checks take
+    turns on each summary, so the article is processed once for all of them: the first check of each
     summary pays for reading it."""
     summaries = list(dict.fromkeys((label.article, label.summary) for label in labels))
+    summaries.sort(key=lambda s: all(lb.supported for lb in labels if lb.article == s[0]))
     found: list[dict[tuple[str, str, str], bool | None]] = [{} for _ in checks]
     seconds = [0.0 for _ in checks]
     for article, summary in summaries:
@@ -122,6 +127,10 @@ def verdicts_on(
             seconds[n] += time.perf_counter() - started
             for sentence, verdict in zip(split_sentences(summary), verdicts, strict=False):
                 found[n][(article, summary, sentence)] = verdict
+            if progress:
+                print(f"  {check.mode} {time.perf_counter() - started:.1f}s {article[:20]}:")
+                for sentence, verdict in zip(split_sentences(summary), verdicts, strict=False):
+                    print(f"    said {verdict}: {sentence}", flush=True)
     return [
         ([by_sentence.get((lb.article, lb.summary, lb.sentence)) for lb in labels], spent)
         for by_sentence, spent in zip(found, seconds, strict=True)
@@ -184,7 +193,7 @@ def score(modes: Sequence[Mode]) -> None:
     checks = [SupportCheck(summarizer, mode) for mode in modes]
     print(f"{len(labels)} sentences, {sum(not lb.supported for lb in labels)} unsupported")
     for mode, (verdicts, seconds) in zip(
-        modes, verdicts_on(labels, articles(), checks), strict=True
+        modes, verdicts_on(labels, articles(), checks, progress=True), strict=True
     ):
         recall, precision, flags, unsupported = recall_precision(labels, verdicts)
         unknown = sum(verdict is None for verdict in verdicts)
@@ -199,11 +208,13 @@ def score(modes: Sequence[Mode]) -> None:
                 print(f"   labelled {label.supported}, said {verdict}: {label.sentence}")
 
 
-def cost(rounds: int, length: str, mode: Mode) -> None:
-    """Seconds per article on the sample article, the check off and on in turns (one engine
-    each; they run one at a time); the route times the check's calls on their own."""
+def cost(rounds: int, length: str, mode: Mode, with_off: bool) -> None:
+    """Seconds per article on the sample article, the check on (and off, in turns, with
+    --with-off: one engine each, run one at a time). The route times the check's calls on
+    their own, beside the summary's and the translation's."""
     text = SAMPLE.read_text(encoding="utf-8")
-    engines = {name: Engine(Settings(support_check=name)) for name in ("off", mode)}
+    names = ("off", mode) if with_off else (mode,)
+    engines = {name: Engine(Settings(support_check=name)) for name in names}
     for engine in engines.values():
         engine.start()
     seconds: dict[str, list[float]] = {name: [] for name in engines}
@@ -242,13 +253,14 @@ def main() -> None:
     costing.add_argument("--rounds", type=int, default=2)
     costing.add_argument("--length", default="medium")
     costing.add_argument("--mode", default="sentence")
+    costing.add_argument("--with-off", action="store_true", help="also an engine with it off")
     args = parser.parse_args()
     if args.command == "draft":
         draft(args.out, args.length, args.model, args.skip)
     elif args.command == "score":
         score(args.modes)
     else:
-        cost(args.rounds, args.length, args.mode)
+        cost(args.rounds, args.length, args.mode, args.with_off)
 
 
 if __name__ == "__main__":
