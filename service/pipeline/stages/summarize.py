@@ -7,7 +7,7 @@ into one summary (reduce, prompt `combine`), once they fit one pass.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -129,7 +129,7 @@ class Summarizer:
         """A request for `task` about the item's article, worded so that its prompt opens as
         the summary's own did (the system message, then the article): a backend that keeps
         the last prompt processed reads only what follows the article."""
-        return self._request(item, task=task, **fields)
+        return self._request(item, task=task, extra=fields)
 
     def fits_one_pass(self, item: SummarizeItem) -> bool:
         """Whether the article was summarized whole, so a question can quote it whole."""
@@ -154,7 +154,7 @@ class Summarizer:
         task: str = "",
         part: int = 1,
         parts: int = 1,
-        **extra: object,
+        extra: Mapping[str, object] | None = None,
     ) -> GenerationRequest:
         """A request for `task`; by default the whole-article summary of the item's length."""
         task = task or ("summarize_short" if item.length == "short" else "summarize")
@@ -177,7 +177,7 @@ class Summarizer:
             part=part,
             parts=parts,
             glossary=prompt_lines(item.terms, item.target),
-            **extra,
+            **(extra or {}),
         )
 
 
