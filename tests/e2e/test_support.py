@@ -15,6 +15,7 @@ from service.pipeline.prompts import PromptBook
 from service.pipeline.stages.summarize import Summarizer
 from service.pipeline.stages.support import SupportCheck
 from service.settings import Settings
+from service.text.sentences import split_sentences
 
 from .conftest import SAMPLE_ARTICLE, require_default_model, running_server
 from .test_guard import prompts_that_begin_with
@@ -75,9 +76,10 @@ def test_the_check_asks_right_after_the_summary_and_reads_only_the_questions(
     [summarize] = [e for e in injected["route"] if e["stage"] == "summarize"]
     [support] = [e for e in injected["route"] if e["stage"] == "support"]
     # Each question repeats the article, but llama.cpp reuses the summary's processed prompt:
-    # all the questions together take less prefill than the article did once.
-    assert support["prompt_tokens"] > summarize["prompt_tokens"]
-    assert support["prefill_ms"] < summarize["prefill_ms"], injected["route"]
+    # the questions take a fraction of the prefill the article took.
+    questions = len(split_sentences(injected["summaries"]["en"]["text"]))
+    assert support["prompt_tokens"] >= 0.8 * questions * summarize["prompt_tokens"]
+    assert support["prefill_ms"] < 0.5 * summarize["prefill_ms"], injected["route"]
 
 
 @pytest.mark.xfail(strict=True, reason="the default model says the article states it")
