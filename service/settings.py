@@ -120,6 +120,13 @@ class Settings(BaseSettings):
         description="Chinese sources: summarize in Chinese then translate into English "
         "('translate'), or summarize directly into each language ('direct').",
     )
+    support_check: Literal["off", "sentence", "list"] = Field(
+        "off",
+        description="Ask the summarizer whether the article states each sentence of an English "
+        "summary and drop those it does not: one question per 'sentence', or one listing them "
+        "all ('list'). Off by default: the default model answers yes to nearly every sentence "
+        "(docs/quality.md, 'Sentence support').",
+    )
     max_text_chars: int = Field(
         200_000, ge=1, description="Largest article accepted, in characters; larger gets 413."
     )

@@ -23,6 +23,9 @@ def write_prompts(folder: Path) -> Path:
         task, language = name.split(".")
         if task == "revise":  # a follow-up turn: no system message, and no new text
             body = f"---\ntask={task} target={language}\n{{problems}}"
+        elif task.startswith("support"):  # the article, then the sentences asked about
+            asked = "{sentence}" if task == "support" else "{numbered}"
+            body = f"fake system prompt\n---\ntask={task} target={language}\n{{text}}\n{asked}"
         else:
             body = f"fake system prompt\n---\ntask={task} target={language}\n{{text}}"
         (folder / f"{name}.txt").write_text(body, encoding="utf-8")

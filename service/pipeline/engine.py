@@ -32,6 +32,7 @@ from .stages.finalize import Finalized, FinalizeItem, Finalizer
 from .stages.guard import GuardItem, SummaryGuard
 from .stages.model_requests import RouteEntry, StageOutput, timed
 from .stages.summarize import SummarizeItem, Summarizer
+from .stages.support import SupportCheck, SupportItem
 from .stages.translate import TranslateItem, Translator
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class _Work:
     facts: ArticleFacts | None = None  # read once the language is known
     summaries: dict[str, Finalized] = field(default_factory=dict)
     repairs: dict[str, list[str]] = field(default_factory=dict)  # the guard's, by slot
+    unsupported: dict[str, list[str]] = field(default_factory=dict)  # sentences, by slot
     error: LingosumError | None = None
     done: int = 0
     chunks: int = 1
@@ -90,6 +92,7 @@ class Engine:
         self._given = (summarizer, translator)
         self._summarizer: Summarizer | None = None
         self._translator: Translator | None = None
+        self._support: SupportCheck | None = None
         self._taps: list[DraftTap] = []
 
     @property
@@ -120,6 +123,8 @@ class Engine:
         self._summarizer = Summarizer(
             taps[id(summarizer_backend)], self._prompts, self.settings.chunk_tokens
         )
+        if self.settings.support_check != "off":
+            self._support = SupportCheck(self._summarizer, self.settings.support_check)
 
     def close(self) -> None:
         backends = {id(s.backend): s.backend for s in (self._summarizer, self._translator) if s}
@@ -151,6 +156,7 @@ class Engine:
                 for step, group in _group_by_next_step(pending).items():
                     with self._drafting(step, group):
                         self._run_step(step, group, summarizer, translator)
+                    self._check_support(step, group)  # before a translation reads the summary
                     finalizing.run(step.writes, [w for w in group if w.error is None])
         finally:
             for tap in self._taps:
@@ -243,20 +249,7 @@ class Engine:
     ) -> list[tuple[StageOutput, list[RouteEntry]]]:
         """Each document's guarded summary, with the route entries of the draft and of the
         guard's revision, where it asked for one."""
-        items = [
-            GuardItem(
-                SummarizeItem(
-                    w.slots[step.reads],
-                    w.document.title,
-                    step.source,
-                    step.target,
-                    w.document.length,
-                    w.article.terms,
-                ),
-                w.article,
-            )
-            for w in group
-        ]
+        items = [GuardItem(_asked(step, w), w.article) for w in group]
         with timed() as elapsed:
             drafts = summarizer.run([item.asked for item in items])
         timing = (elapsed(), len(group))
@@ -270,6 +263,28 @@ class Engine:
             )
             done.append((result.output, [entry, *result.calls]))
         return done
+
+    def _check_support(self, step: Step, group: list[_Work]) -> None:
+        """Drop the sentences of a fresh English summary that its article does not state."""
+        if self._support is None or step.stage != "summarize" or step.target != "en":
+            return
+        works = [w for w in group if w.error is None]
+        if not works:
+            return
+        try:
+            checked = self._support.run(
+                [SupportItem(_asked(step, w), w.slots[step.writes]) for w in works]
+            )
+        except LingosumError as error:
+            for work in works:
+                work.error = error
+            return
+        for work, result in zip(works, checked, strict=True):
+            work.slots[step.writes] = result.text
+            work.repairs.setdefault(step.writes, []).extend(result.repairs)
+            work.unsupported[step.writes] = result.unsupported
+            work.warnings += result.warnings
+            work.route += result.calls
 
     @staticmethod
     def _translate(
@@ -339,9 +354,22 @@ class _Finalizing:
         self.items += len(items)
         for (work, target, _), result in zip(items, finalized, strict=True):
             result.repairs[:0] = work.repairs.get(slot, [])
+            result.unsupported_sentences = work.unsupported.get(slot, [])
             work.summaries[target] = result
             if self.follower is not None:
                 self.follower.final(target, result)
+
+
+def _asked(step: Step, work: _Work) -> SummarizeItem:
+    """What the summarize `step` gives the summarizer for `work`."""
+    return SummarizeItem(
+        work.slots[step.reads],
+        work.document.title,
+        step.source,
+        step.target,
+        work.document.length,
+        work.article.terms,
+    )
 
 
 def _with_title(document: Document) -> str:

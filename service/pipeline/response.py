@@ -25,6 +25,12 @@ class SummaryChecks(BaseModel):
         description="Glossary entries whose term the summary mentions but does not write as "
         "given (source, en, zh).",
     )
+    unsupported_sentences: list[str] = Field(
+        default_factory=list,
+        description="Sentences of an English summary that the summarizer found its article "
+        "does not state, kept because no sentence was supported (the others are dropped and "
+        "counted as 'unsupported_sentence' repairs).",
+    )
     style: list[str] = Field(
         default_factory=list,
         description="News-style faults left: 'meta_opening', 'fragment' or "
@@ -50,6 +56,7 @@ class SummaryOut(BaseModel):
             unsupported_names=summary.unsupported_names,
             untranslated=summary.untranslated,
             glossary=[entry.to_json() for entry in summary.glossary],
+            unsupported_sentences=summary.unsupported_sentences,
             style=summary.style,
             repairs=dict(Counter(summary.repairs)),
         )

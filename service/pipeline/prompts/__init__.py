@@ -29,6 +29,8 @@ REQUIRED = (
     "translate_terms.zh",
     "revise.en",
     "revise.zh",
+    "support.en",  # is the article's own prompt, then a sentence: does the article state it?
+    "support_list.en",  # the same question for every sentence, listed
 )
 
 

@@ -69,6 +69,7 @@ class Finalized:
     unsupported_names: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)  # entries not honoured
+    unsupported_sentences: list[str] = field(default_factory=list)  # see `stages.support`
     style: list[str] = field(default_factory=list)  # "fault: sentence", not repaired
     repairs: list[str] = field(default_factory=list)  # the kind of each repair made
     warnings: list[str] = field(default_factory=list)

@@ -7,7 +7,7 @@ into one summary (reduce, prompt `combine`), once they fit one pass.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -106,8 +106,7 @@ class Summarizer:
         wanted = [
             i
             for i, (item, _, _) in enumerate(drafts)
-            if self.backend.follows_instructions
-            and self.backend.count_tokens(item.text) <= self._chunk_tokens
+            if self.backend.follows_instructions and self.fits_one_pass(item)
         ]
         requests = []
         for i in wanted:
@@ -126,6 +125,16 @@ class Summarizer:
             revised[i] = StageOutput.of(text, generation)
         return revised
 
+    def question(self, item: SummarizeItem, task: str, **fields: object) -> GenerationRequest:
+        """A request for `task` about the item's article, worded so that its prompt opens as
+        the summary's own did (the system message, then the article): a backend that keeps
+        the last prompt processed reads only what follows the article."""
+        return self._request(item, task=task, extra=fields)
+
+    def fits_one_pass(self, item: SummarizeItem) -> bool:
+        """Whether the article was summarized whole, so a question can quote it whole."""
+        return self.backend.count_tokens(item.text) <= self._chunk_tokens
+
     def _long_texts(self, items: list[SummarizeItem]) -> dict[int, list[str]]:
         split = {
             i: chunk_text(item.text, self.backend.count_tokens, self._chunk_tokens)
@@ -139,7 +148,13 @@ class Summarizer:
         )
 
     def _request(
-        self, item: SummarizeItem, *, task: str = "", part: int = 1, parts: int = 1
+        self,
+        item: SummarizeItem,
+        *,
+        task: str = "",
+        part: int = 1,
+        parts: int = 1,
+        extra: Mapping[str, object] | None = None,
     ) -> GenerationRequest:
         """A request for `task`; by default the whole-article summary of the item's length."""
         task = task or ("summarize_short" if item.length == "short" else "summarize")
@@ -162,6 +177,7 @@ class Summarizer:
             part=part,
             parts=parts,
             glossary=prompt_lines(item.terms, item.target),
+            **(extra or {}),
         )
 
 
