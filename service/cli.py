@@ -274,9 +274,7 @@ def _eval(args: argparse.Namespace) -> int:
     routes = _routes(args.routes)
     if args.ntrex_dir is not None and not args.ntrex_dir.is_dir():
         raise LingosumError("no_data", f"{args.ntrex_dir} is not a folder.")
-    options = EvalOptions(
-        args.data_dir, sets, args.limit, args.length, args.ntrex_dir, routes
-    )
+    options = EvalOptions(args.data_dir, sets, args.limit, args.length, args.ntrex_dir, routes)
     report = evaluate(options, _settings(args), lambda line: print(line, file=sys.stderr))
     for path in write_report(report, args.out):
         print(path)

@@ -108,6 +108,10 @@ def _translation(source: str, reference: str) -> Callable[[Row], TranslationItem
     return read
 
 
+_FIDELITY_SETS: tuple[EvalSet, ...] = tuple(
+    FidelitySet(f"ntrex-fidelity-{code}", f"NTREX documents, {code} → en (fidelity)", code)
+    for code in FIDELITY_LANGUAGES
+)
 SETS: dict[str, EvalSet] = {
     s.name: s
     for s in (
@@ -215,10 +219,7 @@ SETS: dict[str, EvalSet] = {
         ),
         LangidSet("langid-focus9", "lingua focus9", "langid_lingua_focus9_dev.jsonl"),
         LangidSet("langid-75langs", "lingua 75 languages", "langid_lingua_75langs_dev.jsonl"),
-        *(
-            FidelitySet(f"ntrex-fidelity-{code}", f"NTREX documents, {code} → en (fidelity)", code)
-            for code in FIDELITY_LANGUAGES
-        ),
+        *_FIDELITY_SETS,
     )
 }
 # Fidelity sets need the NTREX-128 repository (--ntrex-dir) and are run by name.

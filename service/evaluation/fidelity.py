@@ -85,7 +85,7 @@ def run(
         originals = {}
         for n, doc in enumerate(english, 1):
             originals[doc.id] = summarize(engine, doc.id, doc.english_text, length, table)
-            progress(f"ntrex en {n}/{len(english)}: {originals[doc.id].seconds:.1f} s")
+            progress(f"ntrex en {n}/{len(english)}: {_line(originals[doc.id], doc)}")
         rows = []
         for language, docs in by_language.items():
             for route in routes:
@@ -93,11 +93,22 @@ def run(
                 summaries = []
                 for n, doc in enumerate(docs, 1):
                     summaries.append(summarize(engine, doc.id, doc.text, length, chosen))
-                    progress(f"ntrex {language} {route or 'table'} {n}/{len(docs)}")
+                    line = _line(summaries[-1], doc, originals[doc.id])
+                    progress(f"ntrex {language} {route or 'table'} {n}/{len(docs)}: {line}")
                 rows.append(figures(language, route or "table", docs, summaries, originals))
         return rows
     finally:
         engine.source_routes = table
+
+
+def _line(summary: Summary, doc: NtrexDocument, original: Summary | None = None) -> str:
+    """A progress line: time, fidelity and agreement, and the summary itself."""
+    if summary.error:
+        return f"{summary.seconds:.1f} s, error {summary.error}"
+    scores = f"fidelity {rouge1(summary.text, doc.english_text)['precision']:.1f}"
+    if original is not None and not original.error:
+        scores += f", agreement {rouge1(summary.text, original.text)['f1']:.1f}"
+    return f"{summary.seconds:.1f} s, {scores}, {' | '.join(summary.steps)}: {summary.text}"
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -113,7 +124,7 @@ def figures(
 ) -> dict[str, Any]:
     """A language's row: fidelity, the ratio to the originals' fidelity on the documents both
     summarized, agreement, time, and each output."""
-    outputs = []
+    outputs: list[dict[str, Any]] = []
     for doc, summary in zip(docs, summaries, strict=True):
         original = originals[doc.id]
         if summary.error or original.error:

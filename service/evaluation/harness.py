@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..backends import Backend, ModelSpec, load_backend
+from ..errors import LingosumError
 from ..pipeline.engine import Engine
+from ..pipeline.plan import SourceRoute
 from ..pipeline.prompts import PromptBook
 from ..pipeline.stages.detect import LanguageDetector
 from ..pipeline.stages.translate import Translator
 from ..settings import Settings
-from ..errors import LingosumError
-from ..pipeline.plan import SourceRoute
 from . import datasets, fidelity, ntrex, scoring
 from .datasets import FidelitySet, LangidSet, SummarySet, TranslationSet
 from .metrics import CHINESE_TOKENIZATION

@@ -59,7 +59,11 @@ def rouge(prediction: str, reference: str, language: str) -> dict[str, float]:
 def rouge1(prediction: str, reference: str) -> dict[str, float]:
     """English ROUGE-1 precision, recall and F1 (0-100) of `prediction` against `reference`."""
     score = _unigram_scorer().score(reference, prediction)["rouge1"]
-    return {"precision": score.precision * 100, "recall": score.recall * 100, "f1": score.fmeasure * 100}
+    return {
+        "precision": score.precision * 100,
+        "recall": score.recall * 100,
+        "f1": score.fmeasure * 100,
+    }
 
 
 @cache

@@ -283,7 +283,9 @@ class Engine:
             for w in group
         ]
         with timed() as elapsed:
-            outputs = translator.run_articles(items) if step.reads == ARTICLE else translator.run(items)
+            outputs = (
+                translator.run_articles(items) if step.reads == ARTICLE else translator.run(items)
+            )
         timing = (elapsed(), len(group))
         languages = (step.source, step.target)
         return [

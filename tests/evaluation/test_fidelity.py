@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from service.evaluation import fidelity
+from service.backends.base import GenerationRequest
+from service.evaluation import fidelity, ntrex
 from service.evaluation.fidelity import Summary
+from service.evaluation.harness import EvalOptions, evaluate
 from service.evaluation.ntrex import NtrexDocument
 from service.evaluation.report import markdown
+from service.settings import Settings
+from service.text.sentences import split_sentences
+from tests.fakes import FakeBackend, task_of, write_prompts
+
+NTREX = Path(__file__).resolve().parent.parent / "fixtures" / "ntrex"
 
 ORIGINAL = (
     "A 45-year-old man has been charged with attempted murder after a stabbing in a Belfast "
@@ -71,3 +80,33 @@ def test_the_report_shows_the_fidelity_table() -> None:
 
     assert "## Fidelity per source language" in text
     assert "| ja | translate | 1 | 0 | 100.0 | 100.0 | 1.00 | 100.0 | 2.0 | 2.0 |" in text
+
+
+def test_both_routes_through_the_harness_on_a_fake_model(tmp_path: Path) -> None:
+    english = {
+        d.text: d.english_text for d in ntrex.documents(NTREX, NTREX, "de", ["long", "short"])
+    }
+
+    def respond(request: GenerationRequest) -> str:
+        if task_of(request) == "translate":
+            return english[request.text]
+        return split_sentences(request.text)[0]  # the lead sentence, in whatever language
+
+    fake = FakeBackend(respond)
+    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
+    lines: list[str] = []
+    options = EvalOptions(
+        NTREX, ("ntrex-fidelity-de",), ntrex_dir=NTREX, routes=("direct", "translate")
+    )
+
+    report = evaluate(options, settings, lines.append, summarizer=fake, translator=fake)
+
+    direct, translated = report["fidelity"]
+    assert (direct["language"], direct["route"], direct["items"]) == ("de", "direct", 2)
+    assert direct["ratio"] < fidelity.TARGET_RATIO  # German words scored against English
+    assert translated["route"] == "translate"
+    assert translated["ratio"] == 1.0 and translated["agreement"] == 100.0
+    assert translated["outputs"][0]["steps"] == ["translate de→en", "summarize en→en"]
+    assert direct["outputs"][0]["steps"] == ["summarize de→en"]
+    assert sum(line.startswith("ntrex en ") for line in lines) == 2  # originals once
+    assert report["meta"]["routes"] == ["direct", "translate"]

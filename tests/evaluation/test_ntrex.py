@@ -26,7 +26,10 @@ def test_documents_are_title_then_article_beside_the_english_original() -> None:
     assert long.english_text == (
         "The new bridge in Riverton opened on Tuesday.\nIt took four years to build."
     )
-    assert (short.title, short.text) == ("Bibliothek schließt", "Die Stadtbibliothek schloss am Freitag.")
+    assert (short.title, short.text) == (
+        "Bibliothek schließt",
+        "Die Stadtbibliothek schloss am Freitag.",
+    )
 
 
 def test_shortest_documents_first_and_limit() -> None:
@@ -49,7 +52,9 @@ def test_a_bare_git_mirror(tmp_path: Path) -> None:
     subprocess.run([*git, "init", "-q", str(work)], check=True)
     subprocess.run([*git, "-C", str(work), "add", "."], check=True)
     subprocess.run([*git, "-C", str(work), "commit", "-q", "-m", "data"], check=True)
-    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(tmp_path / "mirror")], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--bare", str(work), str(tmp_path / "mirror")], check=True
+    )
 
     [doc] = ntrex.documents(FIXTURES, tmp_path / "mirror", "de", ["short"])
 
