@@ -25,7 +25,17 @@ from ..settings import Settings
 from ..text.languages import is_chinese
 from .documents import Document
 from .drafts import DraftTap, Follower
-from .plan import ARTICLE, SOURCE_ROUTES, ZH, Models, SourceRoute, Step, plan_route, summary_slot
+from .plan import (
+    ARTICLE,
+    ARTICLE_EN,
+    SOURCE_ROUTES,
+    ZH,
+    Models,
+    SourceRoute,
+    Step,
+    plan_route,
+    summary_slot,
+)
 from .prompts import PromptBook
 from .stages.detect import Detection, LanguageDetector
 from .stages.finalize import Finalized, FinalizeItem, Finalizer
@@ -250,7 +260,7 @@ class Engine:
             GuardItem(
                 SummarizeItem(
                     w.slots[step.reads],
-                    w.document.title,
+                    None if step.reads == ARTICLE_EN else w.document.title,  # translated in
                     step.source,
                     step.target,
                     w.document.length,
@@ -279,7 +289,12 @@ class Engine:
         step: Step, group: list[_Work], translator: Translator
     ) -> list[tuple[StageOutput, list[RouteEntry]]]:
         items = [
-            TranslateItem(w.slots[step.reads], step.source, step.target, w.article.terms)
+            TranslateItem(
+                _with_title(w.document) if step.reads == ARTICLE else w.slots[step.reads],
+                step.source,
+                step.target,
+                w.article.terms,
+            )
             for w in group
         ]
         with timed() as elapsed:
