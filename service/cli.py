@@ -136,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
         help="Comma-separated routes the ntrex-fidelity sets compare: direct, translate, "
         "table (the route table's choice; the default).",
     )
+    evaluate.add_argument(
+        "--ntrex-docs",
+        default="",
+        help="Comma-separated NTREX doc_ids for the ntrex-fidelity sets (default: the --limit "
+        "shortest dev documents).",
+    )
     _add_settings_flags(evaluate, "eval")
     evaluate.set_defaults(run=_eval)
 
@@ -274,7 +280,10 @@ def _eval(args: argparse.Namespace) -> int:
     routes = _routes(args.routes)
     if args.ntrex_dir is not None and not args.ntrex_dir.is_dir():
         raise LingosumError("no_data", f"{args.ntrex_dir} is not a folder.")
-    options = EvalOptions(args.data_dir, sets, args.limit, args.length, args.ntrex_dir, routes)
+    docs = tuple(d.strip() for d in args.ntrex_docs.split(",") if d.strip())
+    options = EvalOptions(
+        args.data_dir, sets, args.limit, args.length, args.ntrex_dir, routes, docs
+    )
     report = evaluate(options, _settings(args), lambda line: print(line, file=sys.stderr))
     for path in write_report(report, args.out):
         print(path)

@@ -32,6 +32,7 @@ class EvalOptions:
     length: LengthChoice = "auto"  # auto: the length that matches each set's references
     ntrex_dir: Path | None = None  # the NTREX-128 repository (folder or git mirror)
     routes: tuple[SourceRoute | None, ...] = (None,)  # fidelity routes; None: the route table
+    ntrex_docs: tuple[str, ...] = ()  # fidelity documents; none given: the `limit` shortest
 
 
 def evaluate(
@@ -57,6 +58,7 @@ def evaluate(
             "zh_route": settings.zh_route,
             "ntrex_dir": None if options.ntrex_dir is None else str(options.ntrex_dir),
             "routes": [route or "table" for route in options.routes],
+            "ntrex_docs": list(options.ntrex_docs),
             "detector": LanguageDetector.name,
             "chinese_rouge_tokenization": CHINESE_TOKENIZATION,
             "english_rouge_tokenization": "rouge-score's tokenizer with Porter stemming",
@@ -138,7 +140,7 @@ def _fidelity_sets(
     summarized once for all of them."""
     if options.ntrex_dir is None:
         raise LingosumError("no_data", "The ntrex-fidelity sets need --ntrex-dir.")
-    ids = ntrex.shortest_documents(options.data_dir, options.limit)
+    ids = list(options.ntrex_docs) or ntrex.shortest_documents(options.data_dir, options.limit)
     by_language = {
         spec.language: ntrex.documents(options.data_dir, options.ntrex_dir, spec.language, ids)
         for spec in specs
