@@ -110,3 +110,7 @@ def test_both_routes_through_the_harness_on_a_fake_model(tmp_path: Path) -> None
     assert direct["outputs"][0]["steps"] == ["summarize de→en"]
     assert sum(line.startswith("ntrex en ") for line in lines) == 2  # originals once
     assert report["meta"]["routes"] == ["direct", "translate"]
+
+    named = EvalOptions(NTREX, ("ntrex-fidelity-de",), ntrex_dir=NTREX, ntrex_docs=("long",))
+    [table] = evaluate(named, settings, lines.append, summarizer=fake, translator=fake)["fidelity"]
+    assert table["route"] == "table" and [o["id"] for o in table["outputs"]] == ["long"]
