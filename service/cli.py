@@ -18,6 +18,9 @@ from .access.cli import add_glossary_command, add_keys_command
 from .errors import LingosumError
 from .settings import Settings
 
+if typing.TYPE_CHECKING:
+    from .pipeline.plan import SourceRoute
+
 # The settings each command reads, and so offers as flags (`serve` offers every setting).
 _MODELS = (
     "summarizer_model",
@@ -123,6 +126,23 @@ def _parser() -> argparse.ArgumentParser:
         choices=["auto", "short", "medium", "long"],
         default="auto",
         help="Summary length; auto matches each set's references (medium for CNN/DM).",
+    )
+    evaluate.add_argument(
+        "--ntrex-dir",
+        type=Path,
+        help="The NTREX-128 repository (a folder or a git mirror), for the ntrex-fidelity sets.",
+    )
+    evaluate.add_argument(
+        "--routes",
+        default="table",
+        help="Comma-separated routes the ntrex-fidelity sets compare: direct, translate, "
+        "table (the route table's choice; the default).",
+    )
+    evaluate.add_argument(
+        "--ntrex-docs",
+        default="",
+        help="Comma-separated NTREX doc_ids for the ntrex-fidelity sets (default: the --limit "
+        "shortest dev documents).",
     )
     _add_settings_flags(evaluate, "eval")
     evaluate.set_defaults(run=_eval)
@@ -259,11 +279,28 @@ def _eval(args: argparse.Namespace) -> int:
         )
     if not args.data_dir.is_dir():
         raise LingosumError("no_data", f"{args.data_dir} is not a folder.")
-    options = EvalOptions(args.data_dir, sets, args.limit, args.length)
+    routes = _routes(args.routes)
+    if args.ntrex_dir is not None and not args.ntrex_dir.is_dir():
+        raise LingosumError("no_data", f"{args.ntrex_dir} is not a folder.")
+    docs = tuple(d.strip() for d in args.ntrex_docs.split(",") if d.strip())
+    options = EvalOptions(
+        args.data_dir, sets, args.limit, args.length, args.ntrex_dir, routes, docs
+    )
     report = evaluate(options, _settings(args), lambda line: print(line, file=sys.stderr))
     for path in write_report(report, args.out):
         print(path)
     return 0
+
+
+def _routes(given: str) -> tuple[SourceRoute | None, ...]:
+    chosen: list[SourceRoute | None] = []
+    for name in (r.strip() for r in given.split(",") if r.strip()):
+        if name not in ("direct", "translate", "table"):
+            raise LingosumError(
+                "unknown_route", f"Unknown route {name}; known: direct, translate, table."
+            )
+        chosen.append(None if name == "table" else name)  # type: ignore[arg-type]
+    return tuple(chosen) or (None,)
 
 
 def _targets(given: str) -> list[str]:

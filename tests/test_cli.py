@@ -59,3 +59,14 @@ def test_an_empty_article_is_refused_as_the_api_refuses_it(
     article.write_text("  \n", encoding="utf-8")
     assert main(["summarize", str(article), "--no-warmup"]) == 1
     assert "text is empty" in capsys.readouterr().err
+
+
+def test_eval_refuses_an_unknown_route_and_a_missing_ntrex_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sets = ["--sets", "ntrex-fidelity-ja"]
+    assert main(["eval", str(tmp_path), *sets, "--routes", "direct,sideways"]) == 1
+    assert "Unknown route sideways" in capsys.readouterr().err
+    missing = str(tmp_path / "no-ntrex")
+    assert main(["eval", str(tmp_path), *sets, "--ntrex-dir", missing]) == 1
+    assert "is not a folder" in capsys.readouterr().err

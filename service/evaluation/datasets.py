@@ -69,7 +69,20 @@ class LangidSet:
     kind: Literal["langid"] = "langid"
 
 
-EvalSet = SummarySet | TranslationSet | LangidSet
+@dataclass(frozen=True)
+class FidelitySet:
+    """NTREX documents in `language`, summarized into English and scored against their English
+    originals (`service.evaluation.fidelity`); read from the NTREX-128 repository given with
+    --ntrex-dir."""
+
+    name: str
+    title: str
+    language: str
+    kind: Literal["fidelity"] = "fidelity"
+
+
+EvalSet = SummarySet | TranslationSet | LangidSet | FidelitySet
+FIDELITY_LANGUAGES = ("ja", "ko", "ar", "fr", "de", "es", "ru")
 
 
 def _clean(text: str) -> str:
@@ -95,6 +108,10 @@ def _translation(source: str, reference: str) -> Callable[[Row], TranslationItem
     return read
 
 
+_FIDELITY_SETS: tuple[EvalSet, ...] = tuple(
+    FidelitySet(f"ntrex-fidelity-{code}", f"NTREX documents, {code} → en (fidelity)", code)
+    for code in FIDELITY_LANGUAGES
+)
 SETS: dict[str, EvalSet] = {
     s.name: s
     for s in (
@@ -202,9 +219,13 @@ SETS: dict[str, EvalSet] = {
         ),
         LangidSet("langid-focus9", "lingua focus9", "langid_lingua_focus9_dev.jsonl"),
         LangidSet("langid-75langs", "lingua 75 languages", "langid_lingua_75langs_dev.jsonl"),
+        *_FIDELITY_SETS,
     )
 }
-DEFAULT_SETS = tuple(name for name in SETS if name != "langid-75langs")
+# Fidelity sets need the NTREX-128 repository (--ntrex-dir) and are run by name.
+DEFAULT_SETS = tuple(
+    name for name, spec in SETS.items() if name != "langid-75langs" and spec.kind != "fidelity"
+)
 
 
 def rows(data_dir: Path, file: str, limit: int | None = None) -> Iterator[Row]:

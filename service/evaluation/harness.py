@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..backends import Backend, ModelSpec, load_backend
+from ..errors import LingosumError
 from ..pipeline.engine import Engine
+from ..pipeline.plan import SourceRoute
 from ..pipeline.prompts import PromptBook
 from ..pipeline.stages.detect import LanguageDetector
 from ..pipeline.stages.translate import Translator
 from ..settings import Settings
-from . import datasets, scoring
-from .datasets import LangidSet, SummarySet, TranslationSet
+from . import datasets, fidelity, ntrex, scoring
+from .datasets import FidelitySet, LangidSet, SummarySet, TranslationSet
 from .metrics import CHINESE_TOKENIZATION
 from .runners import Progress, run_langid, run_summaries, run_translations
 
@@ -28,6 +30,9 @@ class EvalOptions:
     sets: tuple[str, ...] = datasets.DEFAULT_SETS
     limit: int | None = None  # items per summary or translation set; language ID uses all
     length: LengthChoice = "auto"  # auto: the length that matches each set's references
+    ntrex_dir: Path | None = None  # the NTREX-128 repository (folder or git mirror)
+    routes: tuple[SourceRoute | None, ...] = (None,)  # fidelity routes; None: the route table
+    ntrex_docs: tuple[str, ...] = ()  # fidelity documents; none given: the `limit` shortest
 
 
 def evaluate(
@@ -51,6 +56,9 @@ def evaluate(
             "summarizer_model": settings.summarizer_model,
             "translator_model": settings.translator_model,
             "zh_route": settings.zh_route,
+            "ntrex_dir": None if options.ntrex_dir is None else str(options.ntrex_dir),
+            "routes": [route or "table" for route in options.routes],
+            "ntrex_docs": list(options.ntrex_docs),
             "detector": LanguageDetector.name,
             "chinese_rouge_tokenization": CHINESE_TOKENIZATION,
             "english_rouge_tokenization": "rouge-score's tokenizer with Porter stemming",
@@ -58,6 +66,7 @@ def evaluate(
         "summaries": [],
         "translation": [],
         "langid": [],
+        "fidelity": [],
     }
     for langid_spec in (s for s in specs if isinstance(s, LangidSet)):
         items = datasets.langid_items(options.data_dir, langid_spec)
@@ -74,6 +83,9 @@ def evaluate(
                     report["translation"].append(
                         _translation_set(translate_stage, spec, options, progress)
                     )
+            fidelity_specs = [s for s in model_specs if isinstance(s, FidelitySet)]
+            if fidelity_specs:
+                report["fidelity"] = _fidelity_sets(engine, fidelity_specs, options, progress)
         finally:
             engine.close()
     report["meta"]["wall_seconds"] = round(time.perf_counter() - started, 1)
@@ -119,3 +131,20 @@ def _translation_set(
 ) -> dict[str, Any]:
     items = datasets.translation_items(options.data_dir, spec, options.limit)
     return scoring.translation_figures(spec, run_translations(translator, spec, items, progress))
+
+
+def _fidelity_sets(
+    engine: Engine, specs: list[FidelitySet], options: EvalOptions, progress: Progress
+) -> list[dict[str, Any]]:
+    """The `limit` shortest dev documents in each set's language; the English originals are
+    summarized once for all of them."""
+    if options.ntrex_dir is None:
+        raise LingosumError("no_data", "The ntrex-fidelity sets need --ntrex-dir.")
+    ids = list(options.ntrex_docs) or ntrex.shortest_documents(options.data_dir, options.limit)
+    by_language = {
+        spec.language: ntrex.documents(options.data_dir, options.ntrex_dir, spec.language, ids)
+        for spec in specs
+    }
+    length = "medium" if options.length == "auto" else options.length
+    english = by_language[specs[0].language]
+    return fidelity.run(engine, english, by_language, options.routes, length, progress)

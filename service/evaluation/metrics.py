@@ -56,6 +56,23 @@ def rouge(prediction: str, reference: str, language: str) -> dict[str, float]:
     return {name: scores[name].fmeasure * 100 for name in ROUGE_TYPES}
 
 
+def rouge1(prediction: str, reference: str) -> dict[str, float]:
+    """English ROUGE-1 precision, recall and F1 (0-100) of `prediction` against `reference`."""
+    score = _unigram_scorer().score(reference, prediction)["rouge1"]
+    return {
+        "precision": score.precision * 100,
+        "recall": score.recall * 100,
+        "f1": score.fmeasure * 100,
+    }
+
+
+@cache
+def _unigram_scorer() -> Any:
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+
+
 def mean_rouge(per_item: Sequence[dict[str, float]]) -> dict[str, float]:
     if not per_item:
         return {name: 0.0 for name in ROUGE_TYPES}

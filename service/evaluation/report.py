@@ -72,7 +72,32 @@ def markdown(report: dict[str, Any]) -> str:
         lines += _translation_table(report["translation"])
     for langid in report["langid"]:
         lines += _langid_tables(langid)
+    if report.get("fidelity"):
+        lines += _fidelity_table(report["fidelity"])
     return "\n".join(lines) + "\n"
+
+
+def _fidelity_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "## Fidelity per source language (NTREX, summary into English)",
+        "",
+        "Fidelity: ROUGE-1 precision (× 100) of the English summary against the English "
+        "original article; ratio: over the fidelity of the original's own summary on the same "
+        "documents (target ≥ 0.90); agreement: ROUGE-1 F1 with the original's summary.",
+        "",
+        "| source | route | items | errors | fidelity | English original's | ratio "
+        "| agreement | s/item | English s/item | detected right |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['language']} | {row['route']} | {row['items']} | {row['errors']} "
+            f"| {_num(row['fidelity'])} | {_num(row['english_fidelity'])} "
+            f"| {_num(row['ratio'], 2)} | {_num(row['agreement'])} "
+            f"| {_num(row['seconds_per_item'])} | {_num(row['english_seconds_per_item'])} "
+            f"| {_pct(row['detected_as_expected'])} |"
+        )
+    return [*lines, ""]
 
 
 def _summary_tables(rows: list[dict[str, Any]]) -> list[str]:

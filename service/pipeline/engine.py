@@ -25,7 +25,17 @@ from ..settings import Settings
 from ..text.languages import is_chinese
 from .documents import Document
 from .drafts import DraftTap, Follower
-from .plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
+from .plan import (
+    ARTICLE,
+    ARTICLE_EN,
+    SOURCE_ROUTES,
+    ZH,
+    Models,
+    SourceRoute,
+    Step,
+    plan_route,
+    summary_slot,
+)
 from .prompts import PromptBook
 from .stages.detect import Detection, LanguageDetector
 from .stages.finalize import Finalized, FinalizeItem, Finalizer
@@ -94,6 +104,8 @@ class Engine:
         self._translator: Translator | None = None
         self._support: SupportCheck | None = None
         self._taps: list[DraftTap] = []
+        # Each source language's route to English (see plan.SOURCE_ROUTES); the eval sets it.
+        self.source_routes: dict[str, SourceRoute] = dict(SOURCE_ROUTES)
 
     @property
     def ready(self) -> bool:
@@ -214,6 +226,7 @@ class Engine:
                 set(work.document.targets),
                 models,
                 self.settings.zh_route,
+                self.source_routes,
             )
 
     def _source_of(self, document: Document) -> Detection:
@@ -290,12 +303,18 @@ class Engine:
     def _translate(
         step: Step, group: list[_Work], translator: Translator
     ) -> list[tuple[StageOutput, list[RouteEntry]]]:
+        items = [
+            TranslateItem(
+                _with_title(w.document) if step.reads == ARTICLE else w.slots[step.reads],
+                step.source,
+                step.target,
+                w.article.terms,
+            )
+            for w in group
+        ]
         with timed() as elapsed:
-            outputs = translator.run(
-                [
-                    TranslateItem(w.slots[step.reads], step.source, step.target, w.article.terms)
-                    for w in group
-                ]
+            outputs = (
+                translator.run_articles(items) if step.reads == ARTICLE else translator.run(items)
             )
         timing = (elapsed(), len(group))
         languages = (step.source, step.target)
@@ -364,7 +383,7 @@ def _asked(step: Step, work: _Work) -> SummarizeItem:
     """What the summarize `step` gives the summarizer for `work`."""
     return SummarizeItem(
         work.slots[step.reads],
-        work.document.title,
+        None if step.reads == ARTICLE_EN else work.document.title,  # translated in the article
         step.source,
         step.target,
         work.document.length,

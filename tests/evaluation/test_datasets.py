@@ -30,8 +30,10 @@ def test_every_set_reads_its_fixture() -> None:
             assert datasets.summary_items(FIXTURES, spec, None)
         elif isinstance(spec, TranslationSet):
             assert datasets.translation_items(FIXTURES, spec, None)
-        else:
+        elif isinstance(spec, LangidSet):
             assert datasets.langid_items(FIXTURES, spec)
+        else:  # read from the NTREX-128 repository: tests/evaluation/test_ntrex.py
+            assert spec.language in datasets.FIDELITY_LANGUAGES
 
 
 def test_summary_items_and_limit() -> None:
@@ -90,6 +92,7 @@ def test_blank_lines_are_skipped(tmp_path: Path) -> None:
     assert [(i.id, i.source, i.references) for i in items] == [("1", "D.", {"en": "S."})]
 
 
-def test_default_sets_leave_out_the_75_language_set() -> None:
+def test_default_sets_leave_out_the_75_language_set_and_the_fidelity_sets() -> None:
     assert "langid-75langs" not in datasets.DEFAULT_SETS
-    assert set(datasets.DEFAULT_SETS) | {"langid-75langs"} == set(SETS)
+    fidelity = {f"ntrex-fidelity-{code}" for code in datasets.FIDELITY_LANGUAGES}
+    assert set(datasets.DEFAULT_SETS) | {"langid-75langs"} | fidelity == set(SETS)

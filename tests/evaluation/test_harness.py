@@ -51,7 +51,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[ty
     lines: list[str] = []
     fake = _fake()
     result = evaluate(
-        EvalOptions(FIXTURES, tuple(SETS), limit=None),
+        EvalOptions(FIXTURES, (*datasets.DEFAULT_SETS, "langid-75langs"), limit=None),
         settings,
         lines.append,
         summarizer=fake,

@@ -422,3 +422,24 @@ def test_a_15000_word_article_works(prompts_dir: Path, translator: FakeBackend) 
     summary = ok(result)
     assert summary.chunks >= 15_000 // summarizer.context_tokens
     assert summary.summaries["en"].text == "The council report covered the roads in detail."
+
+
+def test_a_source_the_route_table_sends_through_translation_first(prompts_dir: Path) -> None:
+    titled = "Budget des écoles"
+    translator = FakeBackend(
+        lambda r: FR_IN_ENGLISH if r.text == f"{titled}\n\n{FR}" else translate_reply(r)
+    )
+    summarizer = FakeBackend(lambda r: {FR_IN_ENGLISH: SUMMARIES[FR, "en"]}[r.text])
+    engine = make_engine(prompts_dir, summarizer, translator)
+    engine.source_routes = {"fr": "translate"}
+
+    result = ok(engine.summarize([Document(FR, title=titled)])[0])
+
+    assert [(e.stage, e.source, e.target) for e in result.route[1:-1]] == [
+        ("translate", "fr", "en"),  # the title translated with the article
+        ("summarize", "en", "en"),
+        ("translate", "en", "zh-Hans"),
+    ]
+    assert result.summaries["en"].text == SUMMARIES[FR, "en"]
+    [request] = summarizer.requests
+    assert request.text == FR_IN_ENGLISH and titled not in request.messages[-1].content

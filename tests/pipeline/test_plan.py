@@ -2,7 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.plan import ARTICLE, ZH, Models, Step, plan_route, summary_slot
+from service.pipeline.plan import (
+    ARTICLE,
+    ARTICLE_EN,
+    SOURCE_ROUTES,
+    ZH,
+    Models,
+    Step,
+    plan_route,
+    source_route,
+    summary_slot,
+)
 
 CHAT = Models(summarizer="chat-model", translator="mt-model", summarizer_is_multilingual=True)
 MONO = Models(summarizer="en-model", translator="mt-model", summarizer_is_multilingual=False)
@@ -103,3 +113,34 @@ def test_every_plan_is_executable_and_complete(source: str, zh_route: str, model
         assert step.model == (models.summarizer if step.stage == "summarize" else models.translator)
         available.add(step.writes)
     assert {"summary:en", "summary:zh-Hans"} <= available
+
+
+@pytest.mark.parametrize("source", ["ja", "de"])
+def test_a_source_routed_to_translate_first(source: str) -> None:
+    routes = {source: "translate"}
+    assert plan_route(source, BOTH, CHAT, "translate", routes) == [  # type: ignore[arg-type]
+        Step("translate", source, "en", ARTICLE, ARTICLE_EN, "mt-model"),
+        summarize("en", "en", reads=ARTICLE_EN),
+        translate("en", ZH, "summary:en", "summary:zh-Hans"),
+    ]
+
+
+def test_the_route_table_leaves_english_chinese_and_unlisted_languages_alone() -> None:
+    routes = {"fr": "translate", "en": "translate", "zh": "translate"}
+    assert plan_route("en", BOTH, CHAT, "translate", routes) == plan_route(  # type: ignore[arg-type]
+        "en", BOTH, CHAT, "translate"
+    )
+    assert plan_route("zh-Hans", BOTH, CHAT, "translate", routes) == plan_route(  # type: ignore[arg-type]
+        "zh-Hans", BOTH, CHAT, "translate"
+    )
+    assert plan_route("it", {"en"}, CHAT, "translate", routes) == [  # type: ignore[arg-type]
+        summarize("it", "en")
+    ]
+
+
+def test_source_route_reads_the_table_by_base_language() -> None:
+    assert source_route("pt-BR", {"pt": "translate"}) == "translate"
+    assert source_route("it", {"pt": "translate"}) == "direct"
+    for language, route in SOURCE_ROUTES.items():
+        assert source_route(language) == route
+        assert route in ("direct", "translate")

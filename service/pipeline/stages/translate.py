@@ -1,17 +1,23 @@
-"""The translate stage: whole texts, and single terms when a Chinese summary needs repair."""
+"""The translate stage: whole texts, articles in sentence groups, and single terms when a
+Chinese summary needs repair."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...backends import Backend, GenerationRequest
 from ...checks.glossary import Glossary, prompt_lines, with_renderings
 from ...checks.numbers import amounts_in_target_units
+from ...text.sentences import split_sentences
+from ..chunking import chunk_text
 from ..prompts import PromptBook
 from .model_requests import StageOutput, build_request, clean_output
 
 _TERM_TOKENS = 24
+# An article is translated in groups of whole sentences of about this many tokens, all in
+# one batch: a small model translating a whole article in one answer drops and merges parts.
+ARTICLE_GROUP_TOKENS = 256
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,26 @@ class Translator:
     def run(self, items: Sequence[TranslateItem]) -> list[StageOutput]:
         generations = self.backend.generate([self._request(item) for item in items])
         return [StageOutput.of(clean_output(g.text), g) for g in generations]
+
+    def run_articles(self, items: Sequence[TranslateItem]) -> list[StageOutput]:
+        """Each article translated in sentence groups (one batch for all), the groups' answers
+        joined in order, one line each."""
+        groups = [self._groups(item.text) for item in items]
+        pieces = [replace(item, text=g) for item, gs in zip(items, groups, strict=True) for g in gs]
+        generations = iter(self.backend.generate([self._request(p) for p in pieces]))
+        outputs = []
+        for gs in groups:
+            done = [next(generations) for _ in gs]
+            text = "\n".join(t for t in (clean_output(g.text) for g in done) if t)
+            outputs.append(StageOutput.of(text, done[-1], earlier=done[:-1]))
+        return outputs
+
+    def _groups(self, text: str) -> list[str]:
+        """Runs of whole sentences within the group budget; a line break ends a sentence."""
+        if self.backend.count_tokens(text) <= ARTICLE_GROUP_TOKENS:
+            return [text]
+        lines = [s for line in text.splitlines() for s in split_sentences(line) if s.strip()]
+        return chunk_text("\n".join(lines), self.backend.count_tokens, ARTICLE_GROUP_TOKENS)
 
     def translate_terms(self, terms: Sequence[tuple[str, str]]) -> list[StageOutput]:
         """Chinese renderings of English terms, each given with the sentence it stands in."""

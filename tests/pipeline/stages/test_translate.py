@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from service.pipeline.prompts import PromptBook
-from service.pipeline.stages.translate import TranslateItem, Translator
+from service.pipeline.stages.translate import ARTICLE_GROUP_TOKENS, TranslateItem, Translator
 from tests.fakes import FakeBackend, write_prompts
 
 CHINESE = "约 1,000 万份文件和 23 亿美元，5万人之外又来了5万人。"
@@ -31,3 +31,22 @@ def test_amounts_reach_a_translation_already_in_the_target_units(tmp_path: Path)
     assert (
         from_chinese.text == "约 10 million份文件和 2.3 billion美元，50,000人之外又来了50,000人。"
     )
+
+
+def test_a_long_article_is_translated_in_sentence_groups_in_one_batch(tmp_path: Path) -> None:
+    backend = FakeBackend(lambda request: f"[{request.text.count('。')} sentences]")
+    translator = Translator(backend, PromptBook(write_prompts(tmp_path / "prompts")))
+    sentence = "東京で新しい橋が開通した。"
+    long = "\n".join([sentence * 10] * 5)  # 50 sentences, 750 tokens for the fake
+    short = "短い記事だ。"
+
+    first, second = translator.run_articles(
+        [TranslateItem(long, "ja", "en"), TranslateItem(short, "ja", "en")]
+    )
+
+    [batch] = backend.batches
+    assert len(batch) == 4  # the long article in three groups, the short one whole
+    assert all(backend.count_tokens(r.text) <= ARTICLE_GROUP_TOKENS for r in batch)
+    assert "".join(r.text for r in batch[:3]) == long.replace("\n", "")
+    assert first.text.split("\n") == ["[17 sentences]", "[17 sentences]", "[16 sentences]"]
+    assert second.text == "[1 sentences]"
