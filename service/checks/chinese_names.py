@@ -112,6 +112,7 @@ _BRITISH = (
     ("ogue", "og"),
     ("ence", "ense"),
 )
+_PREFIXES = ("up", "out", "over", "under", "down", "re", "un", "mis", "pre", "non", "counter")
 _RELATED = {frozenset(pair) for pair in ("JS", "JK", "FW", "MN", "FH")}
 _OPTIONAL = set("LHNW")
 
@@ -149,11 +150,19 @@ def is_english_word(word: str) -> bool:
     """Whether `word` is an ordinary English word (`is_ordinary_word`) in any inflection or
     British spelling ("scientists", "exploded", "nationalised", "easiest"), or a name the
     glosses capitalize written in lower case ("nazi"); each part of a hyphenated one
-    ("dash-cam", "neo-nazi")."""
-    return all(
-        any(is_ordinary_word(form) or is_known_name(form) for form in _base_forms(part))
-        for part in word.lower().split("-")
-        if part
+    ("dash-cam", "neo-nazi"), or such a word behind an English prefix ("upcoming",
+    "outnumbered", "overhauled")."""
+    return all(_is_english_part(part) for part in word.lower().split("-") if part)
+
+
+def _is_english_part(part: str, *, prefixed: bool = True) -> bool:
+    if any(is_ordinary_word(form) or is_known_name(form) for form in _base_forms(part)):
+        return True
+    return prefixed and any(
+        part.startswith(prefix)
+        and len(part) - len(prefix) >= 4
+        and _is_english_part(part[len(prefix) :], prefixed=False)
+        for prefix in _PREFIXES
     )
 
 

@@ -152,6 +152,9 @@ def test_names_foreign_words_and_codes_a_translator_keeps_are_not_stray(
             ["nationalised"],
         ),
         ("The viewport grew.", "扩展 viewport 实现。", ["viewport"]),
+        # behind an English prefix (the README sample's leftover)
+        ("The upcoming talks.", "安倍表示， upcoming美日会谈。", ["upcoming"]),
+        ("They were outnumbered.", "他们 outnumbered 了。", ["outnumbered"]),
     ],
 )
 def test_english_words_stay_stray(source: str, chinese: str, stray: list[str]) -> None:
