@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..settings import Settings
-from .base import Backend, ChatMessage, Generation, GenerationRequest, Progress
+from .base import Backend, ChatMessage, Delegating, Generation, GenerationRequest, Progress
 from .model_store import resolve_gguf
 from .spec import ModelSpec
 
 __all__ = [
     "Backend",
     "ChatMessage",
+    "Delegating",
     "Generation",
     "GenerationRequest",
     "ModelSpec",

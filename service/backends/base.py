@@ -70,3 +70,32 @@ class Backend(Protocol):
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]: ...
 
     def close(self) -> None: ...
+
+
+class Delegating:
+    """A Backend that passes everything to `backend`; a subclass overrides `generate` to watch
+    or steer the calls."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    @property
+    def follows_instructions(self) -> bool:
+        return self.backend.follows_instructions
+
+    @property
+    def context_tokens(self) -> int:
+        return self.backend.context_tokens
+
+    def count_tokens(self, text: str) -> int:
+        return self.backend.count_tokens(text)
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        return self.backend.generate(requests)
+
+    def close(self) -> None:
+        self.backend.close()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from ..backends import Backend, Generation, GenerationRequest, Progress
+from ..backends import Backend, Delegating, Generation, GenerationRequest, Progress
 from ..errors import LingosumError
 from .stages.detect import Detection
 from .stages.finalize import Finalized
@@ -42,11 +42,11 @@ def cancelled_error() -> LingosumError:
     return LingosumError("cancelled", "The client went away; the request was stopped.", 499)
 
 
-class DraftTap:
+class DraftTap(Delegating):
     """A Backend that passes calls to `backend`, reporting drafts to the attached follower."""
 
     def __init__(self, backend: Backend) -> None:
-        self.backend = backend
+        super().__init__(backend)
         self.follower: Follower | None = None
         self.cancelled: Callable[[], bool] | None = None
         self.drafting: tuple[str, ...] = ()  # the targets whose summary the calls now write
@@ -59,24 +59,6 @@ class DraftTap:
         follower's) says so."""
         self.follower, self.drafting, self._drafts = follower, (), {}
         self.cancelled = follower.cancelled if follower is not None else cancelled
-
-    @property
-    def name(self) -> str:
-        return self.backend.name
-
-    @property
-    def follows_instructions(self) -> bool:
-        return self.backend.follows_instructions
-
-    @property
-    def context_tokens(self) -> int:
-        return self.backend.context_tokens
-
-    def count_tokens(self, text: str) -> int:
-        return self.backend.count_tokens(text)
-
-    def close(self) -> None:
-        self.backend.close()
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
         follower, cancelled = self.follower, self.cancelled

@@ -14,42 +14,30 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.backends import Backend, Generation, GenerationRequest, ModelSpec, load_backend
-from service.backends.model_store import EMBEDDED_MODELS, status
-from service.settings import DEFAULT_MODEL, Settings
+from service.backends import (
+    Backend,
+    Delegating,
+    Generation,
+    GenerationRequest,
+    ModelSpec,
+    load_backend,
+)
+from service.settings import Settings
 from tests.api.live import live_server
-from tests.e2e.conftest import FIXTURES
+from tests.e2e.conftest import FIXTURES, require_default_model
 
 pytestmark = pytest.mark.e2e
 
 LEAVING = "Story A."
 
 
-class Watched:
+class Watched(Delegating):
     """The real backend, noting each call's start and end, and whether it was cancelled."""
 
     def __init__(self, backend: Backend) -> None:
-        self.backend = backend
+        super().__init__(backend)
         self.events: list[tuple[str, str, bool, float]] = []  # what, whose, cancelled, when
         self.leaving_on_model = threading.Event()
-
-    @property
-    def name(self) -> str:
-        return self.backend.name
-
-    @property
-    def follows_instructions(self) -> bool:
-        return self.backend.follows_instructions
-
-    @property
-    def context_tokens(self) -> int:
-        return self.backend.context_tokens
-
-    def count_tokens(self, text: str) -> int:
-        return self.backend.count_tokens(text)
-
-    def close(self) -> None:
-        self.backend.close()
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
         text = " ".join(m.content for r in requests for m in r.messages) + requests[0].text
@@ -65,9 +53,8 @@ class Watched:
 
 
 def test_a_client_that_leaves_mid_generation_frees_the_real_model(tmp_path: Path) -> None:
+    require_default_model()
     settings = Settings(warmup=False, data_dir=tmp_path / "data")
-    if not status(EMBEDDED_MODELS[DEFAULT_MODEL], settings.model_dir, check_hash=False).present:
-        pytest.skip(f"{DEFAULT_MODEL} is not pulled")
     model = Watched(load_backend(ModelSpec.parse(settings.summarizer_model), settings))
     short = (FIXTURES / "harbor-bridge.en.txt").read_text(encoding="utf-8")
     long = f"{LEAVING} " + " ".join([short] * 8)  # about 1,400 words: seconds of prefill
