@@ -8,7 +8,7 @@ from pathlib import Path
 
 from service.backends.base import Backend, Generation, GenerationRequest
 from service.errors import LingosumError
-from service.pipeline.prompts import REQUIRED
+from service.pipeline.prompts import REQUIRED, SUPPORT
 
 Responder = Callable[[GenerationRequest], str]
 
@@ -19,7 +19,7 @@ Responder = Callable[[GenerationRequest], str]
 def write_prompts(folder: Path) -> Path:
     """Write a minimal template for every prompt the service needs into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in REQUIRED:
+    for name in REQUIRED + SUPPORT:
         task, language = name.split(".")
         if task == "revise":  # a follow-up turn: no system message, and no new text
             body = f"---\ntask={task} target={language}\n{{problems}}"

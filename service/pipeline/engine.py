@@ -98,7 +98,7 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.detector = LanguageDetector()
-        self._prompts = PromptBook(settings.prompts_dir)
+        self._prompts = PromptBook(settings.prompts_dir, support=settings.support_check != "off")
         self._given = (summarizer, translator)
         self._summarizer: Summarizer | None = None
         self._translator: Translator | None = None

@@ -44,7 +44,9 @@ def test_the_check_catches_the_labelled_unsupported_sentences() -> None:
         pytest.skip(f"articles not here (the NTREX mirror?): {sorted(missing)}")
     backend = load_backend(ModelSpec.parse(settings.summarizer_model), settings)
     try:
-        check = SupportCheck(Summarizer(backend, PromptBook(settings.prompts_dir), 3072))
+        check = SupportCheck(
+            Summarizer(backend, PromptBook(settings.prompts_dir, support=True), 3072)
+        )
         [(verdicts, _)] = verdicts_on(labels, texts, [check])
     finally:
         backend.close()

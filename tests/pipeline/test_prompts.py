@@ -6,7 +6,7 @@ import pytest
 
 from service.backends import ChatMessage
 from service.errors import LingosumError
-from service.pipeline.prompts import REQUIRED, PromptBook, PromptTemplate
+from service.pipeline.prompts import REQUIRED, SUPPORT, PromptBook, PromptTemplate
 from service.settings import BUNDLED_PROMPTS, Settings
 from tests.fakes import write_prompts
 
@@ -69,15 +69,24 @@ def test_split_on_separator_line_and_strip(tmp_path: Path) -> None:
     assert template.user == "User {text}.\n---\nmore"  # only the first separator splits
 
 
-@pytest.mark.parametrize("name", REQUIRED)
+@pytest.mark.parametrize("name", REQUIRED + SUPPORT)
 def test_missing_file_raises(tmp_path: Path, name: str) -> None:
     write_prompts(tmp_path)
     (tmp_path / f"{name}.txt").unlink()
     with pytest.raises(LingosumError) as raised:
-        PromptBook(tmp_path)
+        PromptBook(tmp_path, support=True)
     assert raised.value.code == "prompt_missing"
     assert raised.value.status == 500
     assert f"{name}.txt" in raised.value.message
+
+
+@pytest.mark.parametrize("name", SUPPORT)
+def test_the_support_prompts_are_needed_only_with_the_support_check(
+    tmp_path: Path, name: str
+) -> None:
+    write_prompts(tmp_path)
+    (tmp_path / f"{name}.txt").unlink()
+    assert PromptBook(tmp_path).get("summarize", "en").user
 
 
 def test_file_without_separator_raises(tmp_path: Path) -> None:
@@ -109,7 +118,7 @@ def test_the_default_prompts_ship_inside_the_package(monkeypatch: pytest.MonkeyP
 
     monkeypatch.delenv("LINGOSUM_PROMPTS_DIR", raising=False)
     assert Settings().prompts_dir == Path(prompts_package.__file__).parent == BUNDLED_PROMPTS
-    assert all((BUNDLED_PROMPTS / f"{name}.txt").is_file() for name in REQUIRED)
+    assert all((BUNDLED_PROMPTS / f"{name}.txt").is_file() for name in REQUIRED + SUPPORT)
 
 
 def test_the_prompts_folder_can_be_overridden(

@@ -29,6 +29,8 @@ REQUIRED = (
     "translate_terms.zh",
     "revise.en",
     "revise.zh",
+)
+SUPPORT = (  # read only where the sentence-support check is on
     "support.en",  # is the article's own prompt, then a sentence: does the article state it?
     "support_list.en",  # the same question for every sentence, listed
 )
@@ -47,8 +49,9 @@ class PromptTemplate:
 
 
 class PromptBook:
-    def __init__(self, folder: Path) -> None:
-        self._templates = {name: _read(folder / f"{name}.txt") for name in REQUIRED}
+    def __init__(self, folder: Path, *, support: bool = False) -> None:
+        names = REQUIRED + SUPPORT if support else REQUIRED
+        self._templates = {name: _read(folder / f"{name}.txt") for name in names}
 
     def get(self, task: str, language: str) -> PromptTemplate:
         """The template for `task` writing `language` (any Chinese variant reads `.zh`)."""

@@ -98,7 +98,7 @@ def test_the_question_opens_as_the_summary_prompt_did(tmp_path: Path) -> None:
 
 
 def test_the_real_question_prompts_repeat_the_summary_prompt_up_to_the_article_end() -> None:
-    book = PromptBook(BUNDLED_PROMPTS)
+    book = PromptBook(BUNDLED_PROMPTS, support=True)
     fields = dict(
         text="ARTICLE", title_line="Title\n\n", source_name="English", sentences=4, words=90
     )
