@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from difflib import get_close_matches
 
 import cn2an
 from text_to_num import alpha2digit
@@ -106,12 +107,16 @@ _MONTHS = {
     for name in names
 }
 # A capitalised month name ("in early April") states its month; "May" only where it is
-# dated or follows a preposition, as it is also a verb and a surname.
+# dated, follows a preposition, ends a clause ("it's only May.") or is a subject ("May would
+# pop up"; the verb takes no auxiliary), as it is also a verb and a surname.
 _MONTH_WORD = re.compile(
     r"\b(?!May\b)(" + "|".join(name.title() for name in _MONTHS) + r")\b"
     r"|\b(?i:in|early|late|mid|since|until|by|of|this|last|next)[\s-]+(May)\b"
-    r"|\b(May)\.?(?=\s+\d)"
+    r"|\b(May)\.?(?=\s+\d|[,.;!?]|\s+(?:would|will|is|was|has|had|comes|came)\b)"
 )
+# A dated month name misspelt by a letter ("Novemeber 26") still states its month.
+_DATED_WORD = re.compile(r"\b([A-Z][a-z]{4,10})\.?(?=\s+\d{1,2}\b)")
+_MONTH_NAMES = [name for name in _MONTHS if len(name) > 3]
 # French, German, Spanish, Portuguese and Italian month names, in calendar order.
 _OTHER_MONTHS = {
     name: number
@@ -138,7 +143,15 @@ _APPROXIMATE_AFTER = ("几", "多", "余", "来")
 _WEEKDAY_BEFORE = ("周", "星期", "礼拜")
 _ANAPHORIC_BEFORE = ("这", "那", "后", "前")
 _PERIOD_AFTER = re.compile(r"\s*(年代|世纪|s\b)")
-_IMPLIED = {"both": 2, "twice": 2, "double": 2, "pair": 2, "decade": 10, "dozen": 12} | {
+_IMPLIED = {
+    "both": 2,
+    "twice": 2,
+    "double": 2,
+    "pair": 2,
+    "runoff": 2,  # a second round
+    "decade": 10,
+    "dozen": 12,
+} | {
     f"{tens}ies": 10 * n
     for n, tens in enumerate(
         ("twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"), start=2
@@ -168,6 +181,8 @@ def source_numbers(text: str, language: str = "en") -> set[float]:
     values |= {float(_ROMAN[numeral]) for numeral in _ROMAN_WORD.findall(text)}
     months = (m.group(m.lastindex or 0) for m in _MONTH_WORD.finditer(text))
     values |= {float(_MONTHS[month.lower()]) for month in months}
+    for word in _DATED_WORD.findall(text):
+        values |= {float(_MONTHS[m]) for m in get_close_matches(word.lower(), _MONTH_NAMES, 1, 0.9)}
     if language.split("-")[0] in {"fr", "de", "es", "pt", "it"}:
         found = _OTHER_MONTH_WORD.findall(text)
         values |= {float(_OTHER_MONTHS[month.lower()]) for month in found}

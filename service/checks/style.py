@@ -54,7 +54,7 @@ _TOPIC_ZH = re.compile(
 )
 _MIN_HAN = 6  # a Chinese sentence shorter than this, with no predicate, is a fragment
 _MIN_WORDS = 4  # and so is an English one ("One year later.")
-_ZH_PREDICATE = re.compile("[了是有将会在说称要被把过着]")
+_ZH_PREDICATE = re.compile("[了是有将会在说称要被把过着出进到去来做发成让给用打开写]")
 _EN_PREDICATE = re.compile(
     r"\w+(?:ed|es|s)|is|are|was|were|be|has|have|had|will|would|can|could|may|might|must|"
     r"should|do|did|said|met|made|took|won|lost|left|fell|rose|grew|ran|got|saw|went|came|"

@@ -57,6 +57,12 @@ def test_source_month_names_state_their_month() -> None:
     assert 4.0 in source_numbers("The tariffs began in early April.")
     assert 5.0 in source_numbers("In May we go.")
     assert 5.0 not in source_numbers("Theresa May spoke. You may go.")
+    assert 5.0 in source_numbers("I'm on book 31 and it's only May.")
+    assert 5.0 in source_numbers("Whenever May would pop up I dreaded my birthday.")
+    assert 5.0 not in source_numbers("Prices May rise.")
+    assert 11.0 in source_numbers("They arrived by boat on Novemeber 26, 2008.")  # sic
+    assert 11.0 not in source_numbers("Novelist 26 years old.")
+    assert 2.0 in source_numbers("Officials cancelled the runoff.")  # a second round
     assert 3.0 not in source_numbers("Protesters march through the city.")
 
 

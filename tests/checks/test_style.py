@@ -71,6 +71,8 @@ def test_faults_are_repaired_by_removing_words(
         ("安倍晋三与特朗普通电话。安倍晋三表示，这次通话是特朗普提出的。", "zh-Hans"),
         ("他辞职了。公司周一宣布了这一消息。", "zh-Hans"),
         ("据报道，安倍晋三与特朗普通电话。", "zh-Hans"),  # news citing its sources
+        ("他说：名师出高徒。", "zh-Hans"),  # an idiom is a sentence
+        ("Bystanders rescued ducklings in D.C. Tuesday. They filmed it.", "en"),
         (
             "Abe had a telephone conversation with Trump. Abe told reporters Trump proposed "
             "the call.",

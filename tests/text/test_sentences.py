@@ -24,6 +24,10 @@ from service.text.sentences import (
         ),
         ("The U.S. economy grew. Prices rose.", ["The U.S. economy grew.", "Prices rose."]),
         (
+            "Ducks were saved in D.C. Tuesday. It rained.",
+            ["Ducks were saved in D.C. Tuesday.", "It rained."],
+        ),
+        (
             "Officials from the U.K. and the U.N. met on Jan. 5. It went well.",
             ["Officials from the U.K. and the U.N. met on Jan. 5.", "It went well."],
         ),
