@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         description="Chinese sources: summarize in Chinese then translate into English "
         "('translate'), or summarize directly into each language ('direct').",
     )
+    zh_from: Literal["summary", "article"] = Field(
+        "summary",
+        description="Other sources: translate the English summary into Chinese ('summary'), "
+        "or write the Chinese summary from the article in the same model call as the English "
+        "one ('article'), so the article is read once for both.",
+    )
     support_check: Literal["off", "sentence", "list"] = Field(
         "off",
         description="Ask the summarizer whether the article states each sentence of an English "

@@ -56,6 +56,7 @@ def evaluate(
             "summarizer_model": settings.summarizer_model,
             "translator_model": settings.translator_model,
             "zh_route": settings.zh_route,
+            "zh_from": settings.zh_from,
             "ntrex_dir": None if options.ntrex_dir is None else str(options.ntrex_dir),
             "routes": [route or "table" for route in options.routes],
             "ntrex_docs": list(options.ntrex_docs),

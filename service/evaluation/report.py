@@ -58,7 +58,8 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"- started {meta['started']}, wall time {_num(meta.get('wall_seconds'), 0)} s",
         f"- summarizer `{meta['summarizer_model']}`, translator `{meta['translator_model']}`, "
-        f"zh route `{meta['zh_route']}`, detector `{meta['detector']}`",
+        f"zh route `{meta['zh_route']}`, zh from `{meta.get('zh_from', 'summary')}`, "
+        f"detector `{meta['detector']}`",
         f"- data `{meta['data_dir']}`, limit {meta['limit'] or 'none'} items per "
         f"summary/translation set (language ID uses every item), length `{meta['length']}`",
         f"- English ROUGE: {meta['english_rouge_tokenization']}; Chinese ROUGE: "

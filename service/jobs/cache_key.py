@@ -29,6 +29,7 @@ def model_fingerprint(settings: Settings) -> str:
         "translator": model_identity(settings.translator_model),
         "prompts": _prompts_hash(settings.prompts_dir),
         "zh_route": settings.zh_route,
+        "zh_from": settings.zh_from,
         "support_check": settings.support_check,
     }
     return _sha256(json.dumps(parts, sort_keys=True))

@@ -16,6 +16,8 @@ from typing import Protocol
 
 from ..backends import Backend, Delegating, Generation, GenerationRequest, Progress
 from ..errors import LingosumError
+from ..text.languages import is_chinese
+from .plan import ZH
 from .stages.detect import Detection
 from .stages.finalize import Finalized
 
@@ -66,7 +68,9 @@ class DraftTap(Delegating):
             return self.backend.generate(requests)
         if cancelled():
             raise cancelled_error()
-        drafts = [_Draft(follower, self._next_drafts()) for _ in requests] if follower else []
+        drafts = (
+            [_Draft(follower, self._next_drafts(r.target)) for r in requests] if follower else []
+        )
         tells: list[Callable[[str], None] | None] = [draft.grew for draft in drafts]
         tells = tells or [None] * len(requests)
         generations = self.backend.generate(
@@ -81,10 +85,13 @@ class DraftTap(Delegating):
             draft.grew(generation.text)
         return generations
 
-    def _next_drafts(self) -> dict[str, int]:
-        for target in self.drafting:
+    def _next_drafts(self, language: str) -> dict[str, int]:
+        """The next draft's number of each target drafted that a request writing `language`
+        (a planned language: en, zh-Hans) drafts."""
+        targets = [t for t in self.drafting if (ZH if is_chinese(t) else t) == language]
+        for target in targets:
             self._drafts[target] = self._drafts.get(target, 0) + 1
-        return {target: self._drafts[target] for target in self.drafting}
+        return {target: self._drafts[target] for target in targets}
 
 
 class _Draft:

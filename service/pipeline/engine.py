@@ -165,20 +165,26 @@ class Engine:
         try:
             self._detect_and_plan(works, summarizer, translator, follower)
             while pending := [w for w in works if w.error is None and w.done < len(w.steps)]:
-                for step, group in _group_by_next_step(pending).items():
-                    with self._drafting(step, group):
-                        self._run_step(step, group, summarizer, translator)
-                    self._check_support(step, group)  # before a translation reads the summary
-                    finalizing.run(step.writes, [w for w in group if w.error is None])
+                for steps, group in _group_by_next_step(pending).items():
+                    with self._drafting(steps, group):
+                        self._run_steps(steps, group, summarizer, translator)
+                    for step in steps:
+                        self._check_support(step, group)  # before a translation reads it
+                        finalizing.run(step.writes, [w for w in group if w.error is None])
         finally:
             for tap in self._taps:
                 tap.attach(None)
         return [self._result(work, finalizing) for work in works]
 
     @contextmanager
-    def _drafting(self, step: Step, group: list[_Work]) -> Iterator[None]:
-        """While `step` runs, its model calls are drafts of the summaries it writes."""
-        drafting = _targets_of(step.writes, group[0].document) if len(group) == 1 else ()
+    def _drafting(self, steps: tuple[Step, ...], group: list[_Work]) -> Iterator[None]:
+        """While `steps` run, their model calls are drafts of the summaries they write."""
+        document = group[0].document
+        drafting = (
+            tuple(t for step in steps for t in _targets_of(step.writes, document))
+            if len(group) == 1
+            else ()
+        )
         for tap in self._taps:
             tap.drafting = drafting
         try:
@@ -227,6 +233,7 @@ class Engine:
                 models,
                 self.settings.zh_route,
                 self.source_routes,
+                self.settings.zh_from,
             )
 
     def _source_of(self, document: Document) -> Detection:
@@ -234,47 +241,61 @@ class Engine:
             return Detection(document.source_language, 1.0)
         return self.detector.detect([document.text])[0]
 
-    def _run_step(
-        self, step: Step, group: list[_Work], summarizer: Summarizer, translator: Translator
+    def _run_steps(
+        self,
+        steps: tuple[Step, ...],
+        group: list[_Work],
+        summarizer: Summarizer,
+        translator: Translator,
     ) -> None:
         try:
             done = (
-                self._summarize(step, group, summarizer)
-                if step.stage == "summarize"
-                else self._translate(step, group, translator)
+                self._summarize(steps, group, summarizer)
+                if steps[0].stage == "summarize"
+                else [[one] for one in self._translate(steps[0], group, translator)]
             )
         except LingosumError as error:
             if len(group) == 1:
                 group[0].error = error
                 return
             for work in group:  # find which documents fail on their own
-                self._run_step(step, [work], summarizer, translator)
+                self._run_steps(steps, [work], summarizer, translator)
             return
-        for work, (output, entries) in zip(group, done, strict=True):
-            work.chunks = max(work.chunks, output.chunks)
-            work.slots[step.writes] = output.text
-            work.route += entries
-            work.done += 1
+        for work, outputs in zip(group, done, strict=True):
+            for step, (output, entries) in zip(steps, outputs, strict=True):
+                work.chunks = max(work.chunks, output.chunks)
+                work.slots[step.writes] = output.text
+                work.route += entries
+                work.done += 1
 
     @staticmethod
     def _summarize(
-        step: Step, group: list[_Work], summarizer: Summarizer
-    ) -> list[tuple[StageOutput, list[RouteEntry]]]:
-        """Each document's guarded summary, with the route entries of the draft and of the
-        guard's revision, where it asked for one."""
-        items = [GuardItem(_asked(step, w), w.article) for w in group]
-        with timed() as elapsed:
-            drafts = summarizer.run([item.asked for item in items])
-        timing = (elapsed(), len(group))
-        guarded = SummaryGuard(summarizer).run(items, drafts)
-        done = []
-        for work, draft, result in zip(group, drafts, guarded, strict=True):
-            work.warnings += result.warnings
-            work.repairs[step.writes] = result.repairs
-            entry = RouteEntry.of_call(
-                step.stage, step.model, (step.source, step.target), timing, [draft]
-            )
-            done.append((result.output, [entry, *result.calls]))
+        steps: tuple[Step, ...], group: list[_Work], summarizer: Summarizer
+    ) -> list[list[tuple[StageOutput, list[RouteEntry]]]]:
+        """Each document's guarded summary of each step, with the route entries of the draft
+        and of the guard's revision, where it asked for one. Steps planned beside each other
+        run as one call per document: the backend shares only the prompt prefix common to a
+        whole call, so a document's article is read once only in a call of its own."""
+        calls = [group] if len(steps) == 1 else [[work] for work in group]
+        done: list[list[tuple[StageOutput, list[RouteEntry]]]] = []
+        for works in calls:
+            asked = [(step, work) for work in works for step in steps]
+            items = [GuardItem(_asked(step, work), work.article) for step, work in asked]
+            with timed() as elapsed:
+                drafts = summarizer.run([item.asked for item in items])
+            timing = (elapsed(), len(works))
+            guarded = SummaryGuard(summarizer).run(items, drafts)
+            for n, ((step, work), draft, result) in enumerate(
+                zip(asked, drafts, guarded, strict=True)
+            ):
+                work.warnings += result.warnings
+                work.repairs[step.writes] = result.repairs
+                entry = RouteEntry.of_call(
+                    step.stage, step.model, (step.source, step.target), timing, [draft]
+                )
+                if n % len(steps) == 0:
+                    done.append([])
+                done[-1].append((result.output, [entry, *result.calls]))
         return done
 
     def _check_support(self, step: Step, group: list[_Work]) -> None:
@@ -388,6 +409,7 @@ def _asked(step: Step, work: _Work) -> SummarizeItem:
         step.target,
         work.document.length,
         work.article.terms,
+        step.beside,
     )
 
 
@@ -406,10 +428,14 @@ def _translated_from(work: _Work, slot: str) -> str | None:
     return work.slots[step.reads] if step else None
 
 
-def _group_by_next_step(works: list[_Work]) -> dict[Step, list[_Work]]:
-    groups: dict[Step, list[_Work]] = {}
+def _group_by_next_step(works: list[_Work]) -> dict[tuple[Step, ...], list[_Work]]:
+    """The works by their next step, with the steps planned to run beside it."""
+    groups: dict[tuple[Step, ...], list[_Work]] = {}
     for work in works:
-        groups.setdefault(work.steps[work.done], []).append(work)
+        end = work.done + 1
+        while end < len(work.steps) and work.steps[end].beside:
+            end += 1
+        groups.setdefault(tuple(work.steps[work.done : end]), []).append(work)
     return groups
 
 

@@ -8,7 +8,7 @@ finalize stage converts to Traditional where that is asked for.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..text.languages import is_chinese
@@ -47,6 +47,9 @@ class Step:
     reads: str
     writes: str
     model: str
+    # Runs in the same model call as the step before it, with a prompt that opens as that
+    # step's does, so that the backend reads the text once for both.
+    beside: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,12 @@ def plan_route(
     models: Models,
     zh_route: Literal["translate", "direct"],
     routes: Mapping[str, SourceRoute] | None = None,
+    zh_from: Literal["summary", "article"] = "summary",
 ) -> list[Step]:
     """Steps that leave `summary:<lang>` for each of `targets` (planned in en and zh-Hans);
-    `routes` (the table `SOURCE_ROUTES` by default) decides the other sources' route."""
+    `routes` (the table `SOURCE_ROUTES` by default) decides the other sources' route, and
+    `zh_from` whether their Chinese summary is translated from the English one or written
+    beside it."""
     want = {ZH if is_chinese(t) else t for t in targets}
     if is_chinese(source) and models.summarizer_is_multilingual:
         return _from_chinese(source, want, models, zh_route)
@@ -82,7 +88,9 @@ def plan_route(
         steps.append(_translate(source, "en", ARTICLE, ARTICLE_EN, models))
         reads, language = ARTICLE_EN, "en"
     steps.append(_summarize(language, "en", reads, models))
-    if ZH in want:
+    if ZH in want and zh_from == "article" and models.summarizer_is_multilingual:
+        steps.append(replace(_summarize(language, ZH, reads, models), beside=True))
+    elif ZH in want:
         steps.append(_translate("en", ZH, summary_slot("en"), summary_slot(ZH), models))
     return steps
 

@@ -67,6 +67,7 @@ def test_the_fingerprint_follows_prompts_models_and_route(tmp_path: Path) -> Non
     assert model_fingerprint(Settings(prompts_dir=prompts)) == base
 
     assert model_fingerprint(settings.model_copy(update={"zh_route": "direct"})) != base
+    assert model_fingerprint(settings.model_copy(update={"zh_from": "article"})) != base
     assert model_fingerprint(settings.model_copy(update={"support_check": "sentence"})) != base
     other_model = "qwen2.5-coder-0.5b-instruct-q4_k_m"
     assert model_fingerprint(settings.model_copy(update={"translator_model": other_model})) != base

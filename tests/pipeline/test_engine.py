@@ -35,6 +35,8 @@ SUMMARIES = {
     (FR, "en"): "The Lyon city council approved a budget of 2 billion euros for schools.",
     (ZH, "zh-Hans"): "上海市政府周二批准了35亿元的新预算。",
     (ZH, "en"): "The Shanghai government approved a new budget of 3.5 billion yuan on Tuesday.",
+    (EN1, "zh-Hans"): "斯普林菲尔德市议会批准了35亿美元的预算。",
+    (EN2, "zh-Hans"): "周日，大雨淹没了Riverton的40所房屋。",
 }
 FR_IN_ENGLISH = "The Lyon city council on Tuesday approved a budget of 2 billion euros for schools."
 # What the fake translator writes for a text.
@@ -53,7 +55,7 @@ TRANSLATIONS = {
 def summarize_reply(request: GenerationRequest) -> str:
     if task_of(request) == "raw":  # a summarizer that reads English only
         return SUMMARIES[FR, "en"] if request.text == FR_IN_ENGLISH else "Unexpected text."
-    assert task_of(request) in ("summarize", "summarize_short")
+    assert task_of(request) in ("summarize", "summarize_short", "summarize_beside")
     return SUMMARIES[request.text, request.target]
 
 
@@ -443,3 +445,64 @@ def test_a_source_the_route_table_sends_through_translation_first(prompts_dir: P
     assert result.summaries["en"].text == SUMMARIES[FR, "en"]
     [request] = summarizer.requests
     assert request.text == FR_IN_ENGLISH and titled not in request.messages[-1].content
+
+
+def test_chinese_beside_english_is_one_call_per_document(
+    prompts_dir: Path, summarizer: FakeBackend, translator: FakeBackend
+) -> None:
+    engine = make_engine(prompts_dir, summarizer, translator, zh_from="article")
+    en1, en2 = (ok(r) for r in engine.summarize([Document(EN1), Document(EN2)]))
+    assert en1.summaries["zh-Hans"].text == SUMMARIES[EN1, "zh-Hans"]
+    assert en2.summaries["en"].text == SUMMARIES[EN2, "en"]
+    # Each document's two summaries in one call of its own, so its article is read once.
+    assert [[(task_of(r), r.text, r.target) for r in b] for b in summarizer.batches] == [
+        [(task, text, target) for task, target in (("summarize", "en"), BESIDE)]
+        for text in (EN1, EN2)
+    ]
+    assert translator.batches == []
+    assert [(e.stage, e.source, e.target) for e in en1.route[1:-1]] == [
+        ("summarize", "en", "en"),
+        ("summarize", "en", "zh-Hans"),
+    ]
+
+
+BESIDE = ("summarize_beside", "zh-Hans")
+
+
+def test_chinese_beside_a_translated_article_reads_the_translation(
+    prompts_dir: Path, translator: FakeBackend
+) -> None:
+    def reply(request: GenerationRequest) -> str:
+        assert request.text == FR_IN_ENGLISH
+        return SUMMARIES[FR, "en"] if request.target == "en" else "里昂市议会批准了一项学校预算。"
+
+    summarizer = FakeBackend(reply)
+    engine = make_engine(prompts_dir, summarizer, translator, zh_from="article")
+    engine.source_routes = {"fr": "translate"}
+    ok(engine.summarize([Document(FR)])[0])
+    assert [[(task_of(r), r.text) for r in b] for b in summarizer.batches] == [
+        [("summarize", FR_IN_ENGLISH), ("summarize_beside", FR_IN_ENGLISH)]
+    ]
+    assert [task_of(r) for r in translator.requests] == ["translate"]
+
+
+def test_drafts_of_summaries_written_together_go_to_their_own_target(
+    prompts_dir: Path, summarizer: FakeBackend, translator: FakeBackend
+) -> None:
+    drafts: dict[str, str] = {}
+
+    class Recorder:
+        detection = None
+
+        def draft(self, target: str, text: str, draft: int) -> None:
+            drafts[target] = drafts.get(target, "") + text
+
+        def final(self, target: str, summary: object) -> None:
+            pass
+
+        def cancelled(self) -> bool:
+            return False
+
+    engine = make_engine(prompts_dir, summarizer, translator, zh_from="article")
+    ok(engine.summarize([Document(EN1, targets=("en", "zh-Hant"))], Recorder())[0])
+    assert drafts == {"en": SUMMARIES[EN1, "en"], "zh-Hant": SUMMARIES[EN1, "zh-Hans"]}

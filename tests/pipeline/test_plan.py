@@ -144,3 +144,43 @@ def test_source_route_reads_the_table_by_base_language() -> None:
     for language, route in SOURCE_ROUTES.items():
         assert source_route(language) == route
         assert route in ("direct", "translate")
+
+
+def beside(source: str, reads: str = ARTICLE) -> Step:
+    return Step("summarize", source, ZH, reads, summary_slot(ZH), "chat-model", beside=True)
+
+
+@pytest.mark.parametrize("source", ["en", "fr", "ja"])
+def test_chinese_from_the_article_beside_english(source: str) -> None:
+    assert plan_route(source, BOTH, CHAT, "translate", zh_from="article") == [
+        summarize(source, "en"),
+        beside(source),
+    ]
+    assert plan_route(source, {"en"}, CHAT, "translate", zh_from="article") == [
+        summarize(source, "en")
+    ]
+
+
+def test_chinese_beside_english_reads_what_english_reads() -> None:
+    assert plan_route("ru", BOTH, CHAT, "translate", zh_from="article") == [
+        translate("ru", "en", ARTICLE, ARTICLE_EN),
+        summarize("en", "en", ARTICLE_EN),
+        beside("en", ARTICLE_EN),
+    ]
+
+
+def test_chinese_from_the_article_needs_a_multilingual_summarizer() -> None:
+    assert plan_route("en", BOTH, MONO, "translate", zh_from="article") == plan_route(
+        "en", BOTH, MONO, "translate"
+    )
+
+
+@pytest.mark.parametrize("source", ["zh-Hans", "zh-Hant"])
+def test_zh_from_does_not_concern_chinese_sources(source: str) -> None:
+    for zh_route in ("translate", "direct"):
+        assert plan_route(source, BOTH, CHAT, zh_route, zh_from="article") == plan_route(  # type: ignore[arg-type]
+            source,
+            BOTH,
+            CHAT,
+            zh_route,  # type: ignore[arg-type]
+        )

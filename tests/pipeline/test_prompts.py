@@ -126,3 +126,21 @@ def test_the_prompts_folder_can_be_overridden(
 ) -> None:
     monkeypatch.setenv("LINGOSUM_PROMPTS_DIR", str(tmp_path))
     assert Settings().prompts_dir == tmp_path
+
+
+@pytest.mark.parametrize("english", ["summarize", "summarize_short"])
+def test_the_chinese_summary_beside_the_english_opens_as_it_does(english: str) -> None:
+    """Token-identical up to the end of the article: the backend reads it once for both."""
+    book = PromptBook(REPO_PROMPTS)
+    fields = {"sentences": 4, "words": 90, "sentence_words": 15, "chars": 150, "glossary": ""}
+    article = "Mayor Jane Doe said 120 schools would be repaired."
+    system, user = book.get(english, "en").render(
+        text=article, source_name="English", title_line="Title\n\n", **fields
+    )
+    beside = book.get("summarize_beside", "zh").render(
+        text=article, source_name="English", title_line="Title\n\n", **fields
+    )
+    assert beside[0] == system
+    end = user.content.index(article) + len(article) + len('\n"""\n\n')
+    assert beside[1].content[:end] == user.content[:end]
+    assert "简体中文" in beside[1].content[end:]

@@ -20,6 +20,7 @@ REQUIRED = (
     "summarize.zh",
     "summarize_short.en",  # the one-sentence summary, worded for a fuller sentence
     "summarize_short.zh",
+    "summarize_beside.zh",  # opens as summarize.en does: both read the article once, together
     "summarize_part.en",  # one chunk of an article too long for one pass
     "summarize_part.zh",
     "combine.en",  # the chunk summaries, joined in order, into one summary

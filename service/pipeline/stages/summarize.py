@@ -46,6 +46,7 @@ class SummarizeItem:
     target: str
     length: Length
     terms: Glossary = ()  # glossary entries whose source term the article writes
+    beside: bool = False  # asked in the same call as the English summary, prompted alike
 
 
 _MAP_LENGTH: Length = "long"
@@ -157,6 +158,8 @@ class Summarizer:
         extra: Mapping[str, object] | None = None,
     ) -> GenerationRequest:
         """A request for `task`; by default the whole-article summary of the item's length."""
+        if not task and item.beside:
+            task = "summarize_beside"
         task = task or ("summarize_short" if item.length == "short" else "summarize")
         preset = LENGTHS[item.length]
         title_line = f"{item.title.strip()}\n\n" if item.title and item.title.strip() else ""
