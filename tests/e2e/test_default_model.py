@@ -112,3 +112,14 @@ def test_bad_input_is_refused_and_the_server_keeps_serving(server: httpx.Client)
     )
     assert response.status_code == 400
     assert server.get("/readyz").status_code == 200
+
+
+def test_a_short_chinese_summary_is_one_headline_short_sentence(
+    server: httpx.Client, article: dict[str, str]
+) -> None:
+    body = summarize(server, article["rail-line.zh.txt"], targets=["zh"], length="short")
+
+    chinese = body["summaries"]["zh"]["text"]
+    [sentence] = split_sentences(chinese)
+    assert is_complete(sentence) and sentence.endswith("。"), chinese
+    assert 6 <= len(_HAN.findall(chinese)) <= 45, chinese  # asked for 30 at most

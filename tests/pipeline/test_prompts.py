@@ -7,6 +7,7 @@ import pytest
 from service.backends import ChatMessage
 from service.errors import LingosumError
 from service.pipeline.prompts import REQUIRED, SUPPORT, PromptBook, PromptTemplate
+from service.pipeline.stages.summarize import LENGTHS
 from service.settings import BUNDLED_PROMPTS, Settings
 from tests.fakes import write_prompts
 
@@ -31,6 +32,16 @@ def test_a_chunk_is_told_which_part_of_the_article_it_is(language: str) -> None:
     _, user = template.render(text="Chunk.", source_name="English", part=2, parts=5, **fields)
     assert ("Part 2 of 5" if language == "en" else "第2部分（共5部分") in user.content
     assert "Chunk." in user.content
+
+
+def test_the_one_sentence_chinese_summary_asks_for_a_headline_short_whole_sentence() -> None:
+    short = LENGTHS["short"]
+    fields = {"sentences": short.sentences, "words": short.words, "chars": short.chars}
+    fields |= {"title_line": "", "glossary": "", "source_name": "中文"}
+    _, user = PromptBook(REPO_PROMPTS).get("summarize_short", "zh").render(text="文章。", **fields)
+    assert "一句完整的简体中文句子" in user.content
+    assert f"不超过{short.chars}个字" in user.content and "以句号结尾" in user.content
+    assert short.chars <= 30  # LCSTS references average 17 characters (docs/quality.md)
 
 
 def test_chinese_variants_share_the_zh_template(tmp_path: Path) -> None:

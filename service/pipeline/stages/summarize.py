@@ -32,7 +32,7 @@ class LengthPreset:
 
 
 LENGTHS: dict[str, LengthPreset] = {
-    "short": LengthPreset(1, 40, 25, 70, 96),
+    "short": LengthPreset(1, 40, 25, 30, 96),
     "medium": LengthPreset(4, 90, 15, 150, 192),
     "long": LengthPreset(6, 180, 25, 300, 384),
 }
