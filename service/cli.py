@@ -37,6 +37,7 @@ _MODELS = (
     "offline",
     "warmup",
     "zh_route",
+    "zh_word_mask",
     "chunk_tokens",
     "openai_base_url",
     "openai_concurrency",

@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         description="Chinese sources: summarize in Chinese then translate into English "
         "('translate'), or summarize directly into each language ('direct').",
     )
+    zh_word_mask: bool = Field(
+        False,
+        description="While a llama.cpp model translates into Chinese, keep it from beginning a "
+        "lowercase Latin-script word (an English word left untranslated); names, acronyms and "
+        "numbers stay possible.",
+    )
     support_check: Literal["off", "sentence", "list"] = Field(
         "off",
         description="Ask the summarizer whether the article states each sentence of an English "
