@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sacrebleu
 
+from service.checks.stray_words import latin_names, stray_english_words
 from service.evaluation.datasets import SETS, TranslationSet, translation_items
 
 
@@ -58,7 +59,8 @@ def main() -> None:
     after = _outputs(args.after, args.set, field)
     spec = SETS[args.set]
     assert isinstance(spec, TranslationSet)
-    references = {i.id: i.reference for i in translation_items(args.data, spec, None)}
+    items = {i.id: i for i in translation_items(args.data, spec, None)}
+    references = {i: item.reference for i, item in items.items()}
     ids = [i for i in before if i in after]
     refs = [references[i] for i in ids]
     tokenize = "zh" if spec.target_language.startswith("zh") else "13a"
@@ -81,6 +83,12 @@ def main() -> None:
             f"{name} after - before: mean {mean:+.2f}, 95% interval [{low:+.2f}, {high:+.2f}], "
             f"lower in {lower:.0%} of {len(values)} draws"
         )
+    for name, texts in (("before", a), ("after", b)):
+        left = [
+            stray_english_words(t, latin_names(items[i].source), items[i].source)
+            for i, t in zip(ids, texts, strict=True)
+        ]
+        print(f"{name}: English left in {sum(bool(w) for w in left)} of {len(ids)}")
     changed = sum(x != y for x, y in zip(a, b, strict=True))
     print(f"sentences whose text differs: {changed} of {len(ids)}")
 
