@@ -38,6 +38,7 @@ _MODELS = (
     "warmup",
     "zh_route",
     "zh_from",
+    "zh_word_mask",
     "chunk_tokens",
     "openai_base_url",
     "openai_concurrency",

@@ -126,6 +126,12 @@ class Settings(BaseSettings):
         "or write the Chinese summary from the article in the same model call as the English "
         "one ('article'), so the article is read once for both.",
     )
+    zh_word_mask: bool = Field(
+        False,
+        description="While a llama.cpp model translates into Chinese, keep it from beginning a "
+        "lowercase Latin-script word (an English word left untranslated); names, acronyms and "
+        "numbers stay possible.",
+    )
     support_check: Literal["off", "sentence", "list"] = Field(
         "off",
         description="Ask the summarizer whether the article states each sentence of an English "

@@ -35,6 +35,9 @@ class GenerationRequest:
     target: str
     max_new_tokens: int
     max_sentences: int | None = None  # a backend may stop once this many sentences are done
+    # A backend that can may keep the model from beginning a lowercase Latin-script word
+    # (see latin_words); for translations into Chinese.
+    no_lowercase_words: bool = False
     progress: Progress | None = field(default=None, compare=False, repr=False)
 
 

@@ -10,7 +10,8 @@ all requests share (the chat template's system turn) is read once and shared by 
 
 Decoding is greedy and stops as `Llama.create_chat_completion` does: at an end-of-generation
 token, at a stop string, after `max_new_tokens`, or (forced end of text) once `max_sentences`
-are complete and another has begun, or once the request's progress is cancelled.
+are complete and another has begun, or once the request's progress is cancelled. A job with a
+`LatinWordMask` is masked as the single-sequence path's logits processor masks it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 
 from ..text.sentences import split_sentences
 from .base import Generation, Progress
+from .latin_words import LatinWordMask
 
 _SHARED_PREFIX_MIN = 8  # fewer shared tokens are not worth a pass of their own
 
@@ -39,6 +41,7 @@ class BatchJob:
     max_sentences: int | None = None
     stop: tuple[str, ...] = ()
     progress: Progress | None = None
+    words: LatinWordMask | None = None  # lowercase Latin word starts masked where it blocks
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,9 @@ class BatchScheduler:
         if over or (job.progress is not None and job.progress.cancelled()):
             token = decoder.end_token
         else:
+            if job.words is not None:
+                previous = seq.generated[-1] if seq.generated else None
+                scores = job.words.apply(scores, previous)
             token = int(np.argmax(scores))
         if decoder.is_end(token):
             seq.result = self._finish(seq, started, hit_limit=False)

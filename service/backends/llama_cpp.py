@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from ..text.sentences import split_sentences
 from .base import ChatMessage, Generation, GenerationRequest, Progress
+from .latin_words import LatinWordMask
 from .llama_batch import BatchJob, BatchScheduler, BatchStats, LlamaDecoder
 
 _N_BATCH = 512
@@ -110,13 +112,22 @@ class LlamaCppBackend:
         limit = request.max_new_tokens
         if limit + len(prompt) >= self.context_tokens:
             limit = self.context_tokens - len(prompt)
-        return BatchJob(tuple(prompt), limit, request.max_sentences, stop, request.progress)
+        words = self.latin_words if request.no_lowercase_words else None
+        return BatchJob(tuple(prompt), limit, request.max_sentences, stop, request.progress, words)
+
+    @cached_property
+    def latin_words(self) -> LatinWordMask:
+        """The vocabulary's lowercase Latin word starts, read once (about a second)."""
+        llama = self._llama
+        return LatinWordMask.of([llama.detokenize([t]) for t in range(llama.n_vocab())])
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         messages: Any = [{"role": m.role, "content": m.content} for m in request.messages]
         started = time.perf_counter()
         first_scores: list[float] = []
         processors: Any = [_stopwatch(first_scores)]
+        if request.no_lowercase_words:
+            processors.append(self._word_starts_masked())
         if request.max_sentences:
             processors.append(self._sentence_limit(request.max_sentences))
         if request.progress:
@@ -142,6 +153,18 @@ class LlamaCppBackend:
             completion_tokens=int(usage["completion_tokens"]),
             prefill_ms=round((first_scores[0] - started) * 1000, 1) if first_scores else None,
         )
+
+    def _word_starts_masked(self) -> Any:
+        words = self.latin_words
+        start: list[int] = []  # the prompt's length, taken at the first call
+
+        def processor(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+            if not start:
+                start.append(len(input_ids))
+            previous = int(input_ids[-1]) if len(input_ids) > start[0] else None
+            return words.apply(scores, previous)
+
+        return processor
 
     def _sentence_limit(self, max_sentences: int) -> Any:
         """Forces end-of-text once `max_sentences` are complete and another has begun."""

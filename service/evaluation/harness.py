@@ -112,7 +112,8 @@ def _load(
         )
     engine = Engine(settings, summarizer=summarizer, translator=translator)
     engine.start()
-    return engine, Translator(translator, PromptBook(settings.prompts_dir))
+    prompts = PromptBook(settings.prompts_dir)
+    return engine, Translator(translator, prompts, mask_words=settings.zh_word_mask)
 
 
 def _summary_set(

@@ -45,6 +45,8 @@ class TranslationOutcome:
     translation: str = ""  # as the service would serve it
     raw: str = ""  # as the translate stage wrote it, before finalize
     error: str | None = None
+    finalize_calls: int = 0  # model calls finalize made for it (leftover English words)
+    finalize_tokens: int = 0  # the tokens those calls read and wrote
 
 
 @dataclass
@@ -128,7 +130,14 @@ def _translate_batch(
     )
     seconds = (time.perf_counter() - started) / len(batch)
     return [
-        TranslationOutcome(item, seconds, final.text, text)
+        TranslationOutcome(
+            item,
+            seconds,
+            final.text,
+            text,
+            finalize_calls=len(final.calls),
+            finalize_tokens=sum(c.prompt_tokens + c.completion_tokens for c in final.calls),
+        )
         for item, text, final in zip(batch, raw, served, strict=True)
     ]
 

@@ -109,7 +109,17 @@ def translation_figures(spec: TranslationSet, outcomes: Sequence[TranslationOutc
         "untranslated_share": None,
         "untranslated_share_before_finalize": None,
         "seconds_per_item": _mean([o.seconds for o in done]),
-        "outputs": [{"id": o.item.id, "translation": o.translation, "raw": o.raw} for o in done],
+        "finalize_calls": sum(o.finalize_calls for o in done),
+        "finalize_tokens": sum(o.finalize_tokens for o in done),
+        "outputs": [
+            {
+                "id": o.item.id,
+                "translation": o.translation,
+                "raw": o.raw,
+                "finalize_calls": o.finalize_calls,
+            }
+            for o in done
+        ],
     }
     if not done:
         return row

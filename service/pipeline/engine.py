@@ -131,7 +131,9 @@ class Engine:
                 _warm_up(backend)
         taps = {id(b): DraftTap(b) for b in (summarizer_backend, translator_backend)}
         self._taps = list(taps.values())
-        self._translator = Translator(taps[id(translator_backend)], self._prompts)
+        self._translator = Translator(
+            taps[id(translator_backend)], self._prompts, mask_words=self.settings.zh_word_mask
+        )
         self._summarizer = Summarizer(
             taps[id(summarizer_backend)], self._prompts, self.settings.chunk_tokens
         )

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 
 from service.backends.base import Progress
+from service.backends.latin_words import LatinWordMask
 from service.backends.llama_batch import BatchJob, BatchScheduler, Entry, shared_prefix
 
 END = 0
 WORDS = {1: " Alpha is here.", 2: " Beta is there.", 3: " Gamma", 4: " is", 5: " gone.", 6: "!"}
+WORDS |= {7: " upcoming", 8: "会议", 9: " G7", 10: "th"}
 VOCAB = 64
 
 
@@ -207,3 +209,23 @@ def test_an_aborted_pass_ends_every_sequence_with_what_it_has() -> None:
     results = scheduler(decoder, sequences=2).run([BatchJob(p, 50, progress=stop) for p in prompts])
     assert [r.text for r in results] == ["Alpha is here. Beta is there."] * 2 + [""]
     assert decoder.tokens == {}
+
+
+class RunnerUpDecoder(ScriptedDecoder):
+    """Scores the script's token first and 会议 second."""
+
+    def _scores(self, tokens: list[int]) -> np.ndarray:
+        scores = super()._scores(tokens) * 2
+        scores[8] = max(scores[8], 1.0)
+        return scores
+
+
+def test_a_masked_job_begins_no_lowercase_latin_word() -> None:
+    words = LatinWordMask.of([WORDS.get(t, "").encode() for t in range(VOCAB)])
+    masked, begun, free = prompt(0), prompt(1), prompt(2)
+    decoder = RunnerUpDecoder({masked: [7], begun: [9, 10, 7], free: [7]}, n_batch=64)
+    results = scheduler(decoder, sequences=3).run(
+        [BatchJob(masked, 1, words=words), BatchJob(begun, 3, words=words), BatchJob(free, 1)]
+    )
+    # the rest of a begun word (G7 + th) may follow, a new word (upcoming) may not
+    assert [r.text for r in results] == ["会议", "G7th会议", "upcoming"]

@@ -118,6 +118,8 @@ def test_translations_are_scored_as_served_after_finalize(tmp_path: Path) -> Non
     assert row["outputs"][0]["translation"] == "特朗普说关税将保留。"
     assert (row["untranslated_share"], row["untranslated_share_before_finalize"]) == (0.0, 100.0)
     assert row["chrf"] == 100.0 and row["before_finalize"]["chrf"] < 100.0
+    assert row["finalize_calls"] == 1 and row["finalize_tokens"] > 0
+    assert row["outputs"][0]["finalize_calls"] == 1
 
 
 def test_names_left_in_latin_script_are_not_counted_as_untranslated() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ...backends import Backend, GenerationRequest
 from ...checks.glossary import Glossary, prompt_lines, with_renderings
 from ...checks.numbers import amounts_in_target_units
+from ...text.languages import is_chinese
 from ...text.sentences import split_sentences
 from ..chunking import chunk_text
 from ..prompts import PromptBook
@@ -29,9 +30,12 @@ class TranslateItem:
 
 
 class Translator:
-    def __init__(self, backend: Backend, prompts: PromptBook) -> None:
+    def __init__(self, backend: Backend, prompts: PromptBook, *, mask_words: bool = False) -> None:
+        """`mask_words`: ask the backend to keep the model from beginning a lowercase
+        Latin-script word when it writes Chinese (GenerationRequest.no_lowercase_words)."""
         self.backend = backend
         self._prompts = prompts
+        self._mask_words = mask_words
 
     def run(self, items: Sequence[TranslateItem]) -> list[StageOutput]:
         generations = self.backend.generate([self._request(item) for item in items])
@@ -62,15 +66,17 @@ class Translator:
         if not self.backend.follows_instructions:
             return self.run([TranslateItem(t, "en", "zh-Hans") for t, _ in terms])
         requests = [
-            build_request(
-                self.backend,
-                self._prompts,
-                "translate_terms",
-                text=term,
-                source="en",
-                target="zh-Hans",
-                max_new_tokens=_TERM_TOKENS,
-                context_sentence=context,
+            self._masked(
+                build_request(
+                    self.backend,
+                    self._prompts,
+                    "translate_terms",
+                    text=term,
+                    source="en",
+                    target="zh-Hans",
+                    max_new_tokens=_TERM_TOKENS,
+                    context_sentence=context,
+                )
             )
             for term, context in terms
         ]
@@ -80,7 +86,7 @@ class Translator:
         text = amounts_in_target_units(item.text, item.source, item.target)
         text = with_renderings(text, item.terms, item.target)
         budget = 2 * self.backend.count_tokens(text) + 64
-        return build_request(
+        request = build_request(
             self.backend,
             self._prompts,
             "translate",
@@ -90,3 +96,9 @@ class Translator:
             max_new_tokens=budget,
             glossary=prompt_lines(item.terms, item.target),
         )
+        return self._masked(request)
+
+    def _masked(self, request: GenerationRequest) -> GenerationRequest:
+        if not (self._mask_words and is_chinese(request.target)):
+            return request
+        return replace(request, no_lowercase_words=True)

@@ -50,3 +50,20 @@ def test_a_long_article_is_translated_in_sentence_groups_in_one_batch(tmp_path: 
     assert "".join(r.text for r in batch[:3]) == long.replace("\n", "")
     assert first.text.split("\n") == ["[17 sentences]", "[17 sentences]", "[16 sentences]"]
     assert second.text == "[1 sentences]"
+
+
+def test_with_mask_words_requests_into_chinese_ask_for_no_lowercase_latin_words(
+    tmp_path: Path,
+) -> None:
+    backend = FakeBackend(lambda request: "译文。")
+    book = PromptBook(write_prompts(tmp_path / "prompts"))
+    Translator(backend, book, mask_words=True).run(
+        [TranslateItem(SENTENCE, "en", "zh-Hans"), TranslateItem(CHINESE, "zh-Hans", "en")]
+    )
+    Translator(backend, book, mask_words=True).translate_terms([("tariffs", "Tariffs stay.")])
+    Translator(backend, book).run([TranslateItem(SENTENCE, "en", "zh-Hans")])
+
+    into_chinese, into_english, term, unmasked = backend.requests
+    assert into_chinese.no_lowercase_words and term.no_lowercase_words
+    assert not into_english.no_lowercase_words
+    assert not unmasked.no_lowercase_words
