@@ -11,9 +11,8 @@ import json
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from ..checks.glossary import Glossary
 from ..compat.models import TaskModel
 from ..compat.prompts import Ask
 from ..pipeline.documents import Document, Options, work_item
@@ -25,6 +24,7 @@ from ..settings import Settings
 from ..text.sentences import split_sentences
 from .auth import Meter
 from .metrics import work_of
+from .schemas import GlossaryTerm, glossary_from
 from .work import stream_metered
 
 KEEP_ALIVE_S = 15.0
@@ -41,26 +41,36 @@ class Usage:
         return self.prompt_tokens + self.completion_tokens
 
 
+class CompatRequest(Protocol):
+    """What a reply reads of an OpenAI or Ollama request body besides its messages."""
+
+    @property
+    def glossary(self) -> list[GlossaryTerm]: ...
+
+    @property
+    def wants_json(self) -> bool: ...
+
+
 class SummaryReply:
     def __init__(
         self,
         model: TaskModel,
         ask: Ask,
+        body: CompatRequest,
         *,
-        glossary: Glossary,
-        as_json: bool,
         runner: EngineRunner,
         meter: Meter,
         settings: Settings,
     ) -> None:
         self.model = model
+        glossary = glossary_from(body.glossary)
         self._options = Options.parse([model.target], ask.length, glossary).with_key_glossary(
             meter.caller.glossary
         )
         self._document = Document.of(
             work_item(0, ask.article, settings, title=ask.title), self._options
         )
-        self._as_json = as_json
+        self._as_json = body.wants_json
         self._runner = runner
         self._meter = meter
         self.usage = Usage()

@@ -28,7 +28,7 @@ from ..ollama_schemas import (
     OllamaRequest,
     tags,
 )
-from ..schemas import BODY_ERRORS, error_responses, glossary_from
+from ..schemas import BODY_ERRORS, error_responses
 
 _ANSWERS = {
     **error_responses(*BODY_ERRORS, 404, model=OllamaErrorBody),
@@ -88,15 +88,7 @@ async def _answer(
         await meter.charge()  # Ollama's "load the model" request: nothing to summarize
         return JSONResponse(_loaded(body.model, answer.chat))
     ask = read_prompt(turns, body.token_cap)
-    reply = SummaryReply(
-        model,
-        ask,
-        glossary=glossary_from(body.glossary),
-        as_json=body.wants_json,
-        runner=runner,
-        meter=meter,
-        settings=settings,
-    )
+    reply = SummaryReply(model, ask, body, runner=runner, meter=meter, settings=settings)
     if not body.stream:
         text = await reply.text()
         return JSONResponse({**answer.final(text, reply.usage), "lingosum": reply.report()})

@@ -24,7 +24,7 @@ from ..openai_schemas import (
     models_list,
     openai_error,
 )
-from ..schemas import BODY_ERRORS, error_responses, glossary_from
+from ..schemas import BODY_ERRORS, error_responses
 
 _READ_ERRORS = (401, 403, 429, 500, 503)
 
@@ -70,15 +70,7 @@ async def chat_completions(
     preset and any other instruction is ignored. Errors come in OpenAI's error shape."""
     model = task_model(body.model)
     ask = read_prompt([message.turn() for message in body.messages], body.token_cap)
-    reply = SummaryReply(
-        model,
-        ask,
-        glossary=glossary_from(body.glossary),
-        as_json=body.wants_json,
-        runner=runner,
-        meter=meter,
-        settings=settings,
-    )
+    reply = SummaryReply(model, ask, body, runner=runner, meter=meter, settings=settings)
     completion = Completion(body.model)
     if not body.stream:
         text = await reply.text()
