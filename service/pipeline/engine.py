@@ -279,7 +279,7 @@ class Engine:
         run as one call per document: the backend shares only the prompt prefix common to a
         whole call, so a document's article is read once only in a call of its own."""
         calls = [group] if len(steps) == 1 else [[work] for work in group]
-        done: list[list[tuple[StageOutput, list[RouteEntry]]]] = []
+        flat: list[tuple[StageOutput, list[RouteEntry]]] = []  # work by work, step by step
         for works in calls:
             asked = [(step, work) for work in works for step in steps]
             items = [GuardItem(_asked(step, work), work.article) for step, work in asked]
@@ -287,18 +287,14 @@ class Engine:
                 drafts = summarizer.run([item.asked for item in items])
             timing = (elapsed(), len(works))
             guarded = SummaryGuard(summarizer).run(items, drafts)
-            for n, ((step, work), draft, result) in enumerate(
-                zip(asked, drafts, guarded, strict=True)
-            ):
+            for (step, work), draft, result in zip(asked, drafts, guarded, strict=True):
                 work.warnings += result.warnings
                 work.repairs[step.writes] = result.repairs
                 entry = RouteEntry.of_call(
                     step.stage, step.model, (step.source, step.target), timing, [draft]
                 )
-                if n % len(steps) == 0:
-                    done.append([])
-                done[-1].append((result.output, [entry, *result.calls]))
-        return done
+                flat.append((result.output, [entry, *result.calls]))
+        return [flat[i : i + len(steps)] for i in range(0, len(flat), len(steps))]
 
     def _check_support(self, step: Step, group: list[_Work]) -> None:
         """Drop the sentences of a fresh English summary that its article does not state."""

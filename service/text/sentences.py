@@ -49,7 +49,7 @@ _ABBREVIATIONS = {
     "nov",
     "dec",
 }
-_INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+_INITIALISM = re.compile(r"(?:[A-Z]\.)*[A-Z]")  # "J" (Donald J. Trump), "U.S", "D.C"
 _END_MARK = re.compile(rf"[{re.escape(_TERMINALS)}]+[{re.escape(_CLOSERS)}]*")
 _CJK_PUNCT = re.compile(r"[。！？；…]")
 _FULL_WIDTH_END = "。！？；」』）"  # no space follows these, whatever script comes next
@@ -80,11 +80,7 @@ def split_sentences(text: str) -> list[str]:
 def _is_abbreviation(word: str) -> bool:
     """ "Mr", initialisms with points ("U.S", "D.C"), and single initials such as the "J" of
     "Donald J. Trump"."""
-    return (
-        word.lower() in _ABBREVIATIONS
-        or (len(word) == 1 and word.isupper())
-        or _INITIALISM.fullmatch(word) is not None
-    )
+    return word.lower() in _ABBREVIATIONS or _INITIALISM.fullmatch(word) is not None
 
 
 def _last_word(sentence: str) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -198,20 +200,21 @@ def test_langid_figures_by_hand() -> None:
     assert figures["seconds_per_item"] == 0.2
 
 
+def _evaluate_on_fake(
+    respond: Callable[[GenerationRequest], str], options: EvalOptions, tmp_path: Path
+) -> dict[str, Any]:
+    """`evaluate` with one fake backend for both stages and the fake prompts."""
+    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
+    fake = FakeBackend(respond)
+    return evaluate(options, settings, lambda _: None, summarizer=fake, translator=fake)
+
+
 def test_style_repairs_and_faults_left_are_counted_per_set(tmp_path: Path) -> None:
     def meta(request: GenerationRequest) -> str:
         first = split_sentences(request.text)[0]
         return first if "FAIL-ME" in request.text else f"The article discusses the news. {first}"
 
-    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
-    fake = FakeBackend(meta)
-    result = evaluate(
-        EvalOptions(FIXTURES, ("cnndm",)),
-        settings,
-        lambda _: None,
-        summarizer=fake,
-        translator=fake,
-    )
+    result = _evaluate_on_fake(meta, EvalOptions(FIXTURES, ("cnndm",)), tmp_path)
     [row] = result["summaries"]
     assert row["repairs"] == {"meta_opening": 100.0}
     assert row["style"] == {
@@ -239,15 +242,7 @@ def test_a_name_rendered_two_ways_is_counted_per_set(tmp_path: Path) -> None:
             return "Japan's negotiator Akira Arita heads to Washington. Arita hopes for a deal."
         return "日本谈判代表阿里亚·阿拉蒂前往华盛顿。Arita希望达成协议。"
 
-    settings = Settings(prompts_dir=write_prompts(tmp_path / "prompts"), warmup=False)
-    fake = FakeBackend(respond)
-    result = evaluate(
-        EvalOptions(tmp_path, ("ntrex-en",)),
-        settings,
-        lambda _: None,
-        summarizer=fake,
-        translator=fake,
-    )
+    result = _evaluate_on_fake(respond, EvalOptions(tmp_path, ("ntrex-en",)), tmp_path)
     [row] = result["summaries"]
     assert row["style"]["name_two_ways"] == 100.0
     assert row["outputs"][0]["style"] == ["name_two_ways: Akira Arita: Arita, 阿里亚·阿拉蒂"]

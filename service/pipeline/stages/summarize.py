@@ -158,9 +158,11 @@ class Summarizer:
         extra: Mapping[str, object] | None = None,
     ) -> GenerationRequest:
         """A request for `task`; by default the whole-article summary of the item's length."""
-        if not task and item.beside:
-            task = "summarize_beside"
-        task = task or ("summarize_short" if item.length == "short" else "summarize")
+        if not task:
+            short = item.length == "short"
+            task = (
+                "summarize_beside" if item.beside else "summarize_short" if short else "summarize"
+            )
         preset = LENGTHS[item.length]
         title_line = f"{item.title.strip()}\n\n" if item.title and item.title.strip() else ""
         return build_request(
